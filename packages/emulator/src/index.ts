@@ -1,1 +1,5 @@
-export {};
+export type { EmulatorContext, Variants } from "./context.js";
+export { DEFAULT_VARIANTS, emulatorRegionGtms } from "./context.js";
+export { DEFAULT_EMULATOR_PORT, type Emulator, type EmulatorOptions, startEmulator } from "./emulator.js";
+export type { FaultSpec } from "./http/faults.js";
+export { DEMO_PASSWORD, type Tenant, type User } from "./state/directory.js";

@@ -1,0 +1,114 @@
+/**
+ * Every failure the library reports is a TeamsError with a stable string `code`. API errors carry the
+ * status, the server's request id and a redacted view of the request — never a token (GUIDE §2).
+ */
+
+/** A request as it may be shown in errors and logs: method and URL with secrets redacted. */
+export interface RedactedRequest {
+  readonly method: string;
+  readonly url: string;
+}
+
+export class TeamsError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "TeamsError";
+    this.code = code;
+  }
+}
+
+export interface ApiErrorDetails {
+  status: number;
+  request?: RedactedRequest;
+  requestId?: string;
+  /** The service's own error code (`errorCode`, AAD `error`, authsvc string code). */
+  serviceCode?: string | number;
+  /** Parsed error body, already redacted. */
+  body?: unknown;
+}
+
+/** The service answered with an error status. */
+export class TeamsApiError extends TeamsError {
+  readonly status: number;
+  readonly request: RedactedRequest | undefined;
+  readonly requestId: string | undefined;
+  readonly serviceCode: string | number | undefined;
+  readonly body: unknown;
+  constructor(code: string, message: string, details: ApiErrorDetails, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = "TeamsApiError";
+    this.status = details.status;
+    this.request = details.request;
+    this.requestId = details.requestId;
+    this.serviceCode = details.serviceCode;
+    this.body = details.body;
+  }
+}
+
+export class BadRequestError extends TeamsApiError {
+  override name = "BadRequestError";
+}
+/** 401, or a sign-in that cannot go on: the user must sign in again. */
+export class AuthenticationError extends TeamsApiError {
+  override name = "AuthenticationError";
+}
+export class PermissionDeniedError extends TeamsApiError {
+  override name = "PermissionDeniedError";
+}
+export class NotFoundError extends TeamsApiError {
+  override name = "NotFoundError";
+}
+export class ConflictError extends TeamsApiError {
+  override name = "ConflictError";
+}
+export class RateLimitError extends TeamsApiError {
+  override name = "RateLimitError";
+  /** From `Retry-After` (seconds or HTTP date), when the service sent one. */
+  retryAfterMs: number | undefined;
+}
+export class ServerError extends TeamsApiError {
+  override name = "ServerError";
+}
+
+/** The request never got an answer: DNS, refused, reset. */
+export class ConnectionError extends TeamsError {
+  override name = "ConnectionError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("connection_error", message, options);
+  }
+}
+export class TimeoutError extends TeamsError {
+  override name = "TimeoutError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("timeout", message, options);
+  }
+}
+/** The caller aborted. Never retried. */
+export class AbortError extends TeamsError {
+  override name = "AbortError";
+  constructor(message = "The request was aborted.", options?: { cause?: unknown }) {
+    super("aborted", message, options);
+  }
+}
+/** The server sent something we cannot parse (malformed JSON, missing required fields). */
+export class ProtocolError extends TeamsError {
+  override name = "ProtocolError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("protocol_error", message, options);
+  }
+}
+/** Bad input from the caller (unknown chat reference, empty message…), caught before any request. */
+export class InvalidArgumentError extends TeamsError {
+  override name = "InvalidArgumentError";
+  constructor(message: string) {
+    super("invalid_argument", message);
+  }
+}
+/** No session: sign in first. */
+export class NotSignedInError extends TeamsError {
+  override name = "NotSignedInError";
+  constructor(message = "You are not signed in. Run `teams login` first.") {
+    super("not_signed_in", message);
+  }
+}

@@ -1,0 +1,77 @@
+import type { RegionGtms } from "@teams-api/protocol";
+
+/** Per-call options every public method accepts. */
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** Milliseconds for the whole call including retries' individual attempts. */
+  timeout?: number;
+  maxRetries?: number;
+}
+
+/** How a request authenticates (PROTOCOL.md §1.4, §2.2). */
+export type AuthScheme =
+  | { kind: "none" }
+  /** Chat service: `Authentication: skypetoken=<jwt>`. */
+  | { kind: "skypetoken" }
+  /** `Authorization: Bearer <access token for audience>`; `audience` is a resource URL or a consumer scope. */
+  | { kind: "bearer"; audience: string }
+  /** Middle tier style: Bearer for the audience plus `x-skypetoken`. */
+  | { kind: "bearer+skypetoken"; audience: string };
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
+
+export interface ApiRequest extends RequestOptions {
+  method: HttpMethod;
+  /** Absolute URL, always built from regionGtms (or the login/Teams root for auth). */
+  url: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  /** Serialized as JSON (Content-Type: application/json) unless a string or URLSearchParams. */
+  body?: unknown;
+  auth: AuthScheme;
+  /**
+   * Safe to repeat after an ambiguous failure (5xx, reset, timeout). Defaults: GET/PUT/DELETE true,
+   * POST false. A non-idempotent request is retried after an ambiguous failure only when
+   * `confirmDelivered` says the first attempt did not land.
+   */
+  idempotent?: boolean;
+  /** For non-idempotent requests: did an earlier attempt land after all? (e.g. look for the clientmessageid echo). */
+  confirmDelivered?: () => Promise<boolean>;
+  /** Response body handling. @default "json" */
+  responseType?: "json" | "text" | "none";
+}
+
+export interface ApiResponse<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+  requestId: string | undefined;
+  /** True when confirmDelivered established delivery instead of a response. */
+  confirmedByEcho?: boolean;
+}
+
+/** Sends requests with auth headers, retries, timeouts, typed errors and redaction. */
+export interface Transport {
+  request<T = unknown>(req: ApiRequest): Promise<ApiResponse<T>>;
+}
+
+/** Who is signed in, as services need it. */
+export interface Identity {
+  /** `8:orgid:<oid>` or `8:live:…` */
+  readonly mri: string;
+  readonly displayName: string;
+  readonly tenantId: string | undefined;
+  readonly kind: "enterprise" | "consumer";
+  readonly email: string | undefined;
+}
+
+/** What every service receives from TeamsClient. */
+export interface ServiceContext {
+  readonly transport: Transport;
+  /** The regionGtms service map of the current session (after authz). */
+  endpoints(options?: RequestOptions): Promise<RegionGtms>;
+  identity(options?: RequestOptions): Promise<Identity>;
+  /** Bearer audience for the middle tier (spaces for enterprise, the consumer MT scope otherwise). */
+  middleTierAudience(): Promise<string>;
+  readonly now: () => number;
+}

@@ -1,0 +1,78 @@
+/**
+ * Fault injection (GUIDE §4): answer the next N matching requests, or a share of them, with a
+ * throttle, a server error, added latency or a dropped connection. Tests and benchmarks drive it
+ * through /_emulator/faults; the client never does.
+ */
+export interface FaultSpec {
+  /** Status to answer with (429, 500, 503…). */
+  status?: number;
+  /** Destroy the connection instead of answering. */
+  reset?: boolean;
+  /** `Retry-After` header value (seconds, or an HTTP date). */
+  retryAfter?: number | string;
+  /** Delay before handling (or before the fault's answer). */
+  latencyMs?: number;
+  /** Apply to the next N matching requests. */
+  count?: number;
+  /** Or to this share (0..1) of matching requests, until cleared. */
+  ratio?: number;
+  /** Only this method. */
+  method?: string;
+  /** Only paths matching this regex source (decoded path). */
+  path?: string;
+  /**
+   * "before" (default): the request is not processed. "after": it is processed, then the answer is
+   * replaced by the fault — the client cannot tell whether it landed.
+   */
+  phase?: "before" | "after";
+}
+
+export interface ActiveFault extends FaultSpec {
+  readonly id: number;
+  remaining: number | undefined;
+  hits: number;
+}
+
+export class FaultController {
+  #faults: ActiveFault[] = [];
+  #nextId = 1;
+
+  constructor(private readonly random: () => number = Math.random) {}
+
+  add(spec: FaultSpec): ActiveFault {
+    if (spec.count === undefined && spec.ratio === undefined && spec.latencyMs === undefined) {
+      throw new Error("a fault needs count, ratio or latencyMs");
+    }
+    if (spec.path !== undefined) new RegExp(spec.path); // validate early
+    const fault: ActiveFault = { ...spec, id: this.#nextId++, remaining: spec.count, hits: 0 };
+    this.#faults.push(fault);
+    return fault;
+  }
+
+  list(): readonly ActiveFault[] {
+    return this.#faults;
+  }
+
+  clear(): void {
+    this.#faults = [];
+  }
+
+  /** Picks the fault (if any) that applies to this request, consuming one of its count. */
+  take(method: string, path: string): ActiveFault | undefined {
+    for (const f of this.#faults) {
+      if (f.method && f.method.toUpperCase() !== method) continue;
+      if (f.path && !new RegExp(f.path).test(path)) continue;
+      if (f.remaining !== undefined) {
+        if (f.remaining <= 0) continue;
+        if (f.ratio !== undefined && this.random() >= f.ratio) continue;
+        f.remaining--;
+      } else if (f.ratio !== undefined && this.random() >= f.ratio) {
+        continue;
+      }
+      f.hits++;
+      if (f.remaining === 0) this.#faults = this.#faults.filter((x) => x !== f);
+      return f;
+    }
+    return undefined;
+  }
+}
