@@ -1,0 +1,169 @@
+/**
+ * Public, friendly models. Every one is mapped from the wire (`@teams-api/protocol` wire types) at a
+ * single boundary (services/map.ts) and keeps the wire object in `raw` for power users.
+ */
+import type {
+  ConversationKind,
+  WireConversation,
+  WireMessage,
+  WireShortProfile,
+  WireTenant,
+  WireThread,
+} from "@teams-api/protocol";
+
+/** A person as a message or member list shows them. */
+export interface Person {
+  /** `8:orgid:<oid>`, `8:live:…`, `28:<bot>`… */
+  readonly mri: string;
+  /** As the service named them; may be "" when the service sent no name (use `client.names`). */
+  readonly displayName: string;
+}
+
+export interface Reaction {
+  /** `like`, `heart`, `1f525_fire`, custom `<name>;<amsId>`… */
+  readonly key: string;
+  readonly count: number;
+  /** MRIs of the people who reacted, oldest first. */
+  readonly users: string[];
+}
+
+/** A parsed `ThreadActivity/*` system message (member added, topic changed…). */
+export interface MessageActivity {
+  /** The part after `ThreadActivity/`, e.g. `AddMember`, `DeleteMember`, `TopicUpdate`, `MemberJoined`. */
+  readonly kind: string;
+  /** Who did it. */
+  readonly initiator?: string;
+  /** Whom it was done to (members added/removed, role changed). */
+  readonly targets: string[];
+  /** New value (topic, role, flag) when the activity carries one. */
+  readonly value?: string;
+  readonly at?: Date;
+}
+
+export interface Message {
+  /** Server id: arrival time in ms, as a string. */
+  readonly id: string;
+  readonly conversationId: string;
+  /** The sender's idempotency/echo key; absent when the service sent none (or `"0"`). */
+  readonly clientMessageId?: string;
+  /** Bumps on edit, delete and reaction changes. */
+  readonly version: number;
+  /** `RichText/Html`, `Text`, `ThreadActivity/AddMember`, `Event/Call`… */
+  readonly messageType: string;
+  readonly from: Person;
+  /** Raw content as the service sent it (HTML for `RichText/Html`). Untrusted. */
+  readonly content: string;
+  /** Terminal-safe plain text (mentions as `@Name`, images as `[image: …]`). Still untrusted text. */
+  readonly text: string;
+  readonly composedAt?: Date;
+  readonly arrivedAt: Date;
+  readonly editedAt?: Date;
+  readonly deletedAt?: Date;
+  readonly isDeleted: boolean;
+  /** Not something a person wrote: `ThreadActivity/*`, `Event/Call`, `Control/*`… */
+  readonly isSystem: boolean;
+  /** For `ThreadActivity/*` messages. */
+  readonly activity?: MessageActivity;
+  /** Reactions with at least one user (the channel `follow` flag is not a reaction). */
+  readonly reactions: Reaction[];
+  readonly mentions: Person[];
+  /** Channel replies: the root post's id. */
+  readonly rootMessageId?: string;
+  readonly raw: WireMessage;
+}
+
+export interface Conversation {
+  readonly id: string;
+  /** From the id's shape: `oneOnOne`, `group`, `channel`, `meeting`, `virtual`, `legacy`. */
+  readonly kind: ConversationKind;
+  /** As set by the members; "" when none. */
+  readonly topic: string;
+  /**
+   * What to show a person: the topic, else the other member's name (1:1), else member names
+   * ("Dana, Evan and 2 others"), "Notes" for `48:notes`. Never a raw id.
+   */
+  title: string;
+  /** `chat`, `space` (channel), `meeting`, `streamofnotes`… ("" when absent). */
+  readonly threadType: string;
+  /** `Chat`, `OneOnOne`, `TeamsStandardChannel`, `Meeting`… */
+  readonly productThreadType?: string;
+  readonly lastMessage?: Message;
+  readonly lastActivityAt?: Date;
+  /** The newest message is from someone else and after my read horizon, or I marked it unread. */
+  readonly isUnread: boolean;
+  readonly memberCount?: number;
+  readonly version: number;
+  readonly raw: WireConversation;
+}
+
+export interface ConversationMember {
+  readonly mri: string;
+  /** `Admin`, `User`, `ReadOnly`, `None`. */
+  readonly role: string;
+  readonly displayName?: string;
+}
+
+export interface ConversationDetails extends Conversation {
+  /** From the thread roster (empty for virtual conversations; channels list only you). */
+  readonly members: ConversationMember[];
+  readonly creator?: string;
+  readonly createdAt?: Date;
+  readonly rawThread?: WireThread;
+}
+
+/** What a send returns. */
+export interface SentMessage {
+  /** The server id (`OriginalArrivalTime`), usable for edit/delete/reactions. */
+  readonly id: string;
+  readonly clientMessageId: string;
+  readonly conversationId: string;
+  readonly arrivalTime: Date;
+}
+
+/** A chat created by `createChat`. */
+export interface CreatedChat {
+  readonly id: string;
+  readonly kind: ConversationKind;
+  /** The first message, when one was sent. */
+  readonly message?: SentMessage;
+}
+
+/** A member's read position (`GET /v1/threads/{id}/consumptionhorizons`). */
+export interface ConsumptionHorizon {
+  readonly mri: string;
+  /** Last message read; undefined when the member never read anything. */
+  readonly messageId?: string;
+  readonly readAt?: Date;
+}
+
+/** A middle-tier user profile (short or full). */
+export interface UserProfile {
+  readonly mri: string;
+  readonly objectId?: string;
+  readonly displayName: string;
+  readonly givenName?: string;
+  readonly surname?: string;
+  readonly email?: string;
+  readonly userPrincipalName?: string;
+  readonly jobTitle?: string;
+  readonly department?: string;
+  readonly companyName?: string;
+  readonly location?: string;
+  readonly tenantName?: string;
+  /** `ADUser`, `Federated`, `BOT`, `TFLUser`, `SkypeUser`. */
+  readonly type?: string;
+  /** `Member` or `Guest`. */
+  readonly userType?: string;
+  readonly raw: WireShortProfile;
+}
+
+export interface TenantInfo {
+  readonly tenantId: string;
+  readonly tenantName: string;
+  readonly userId: string;
+  readonly isInvitationRedeemed: boolean;
+  readonly countryLetterCode?: string;
+  readonly userType: string;
+  readonly tenantType?: string;
+  readonly raw: WireTenant;
+}

@@ -1,0 +1,345 @@
+/**
+ * The one boundary where wire objects become public models. Lenient where the service is
+ * inconsistent (JSON-string-or-value properties, string-typed numbers, optional fields), strict where
+ * nothing sensible can be built (no id, wrong types): that is a ProtocolError, never a crash.
+ */
+import {
+  conversationKind,
+  mriFromContactUrl,
+  parseMaybeJson,
+  parseMaybeJsonArray,
+  parseReplyChainId,
+  parseTeamsTimestamp,
+  type WireConversation,
+  type WireEmotion,
+  type WireMention,
+  type WireMessage,
+  type WireMessageProperties,
+  type WireShortProfile,
+  type WireTenant,
+  type WireThread,
+} from "@teams-api/protocol";
+import { ProtocolError } from "../errors.js";
+import type {
+  ConsumptionHorizon,
+  Conversation,
+  ConversationDetails,
+  ConversationMember,
+  Message,
+  MessageActivity,
+  Person,
+  Reaction,
+  TenantInfo,
+  UserProfile,
+} from "../models.js";
+import { htmlToText, parseThreadActivity } from "./content.js";
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): string | undefined {
+  if (typeof v === "string") return v;
+  if (typeof v === "number" && Number.isFinite(v)) return String(v);
+  return undefined;
+}
+
+/** Epoch ms from a number or numeric string; undefined for "", "0", garbage. */
+export function msFrom(v: unknown): number | undefined {
+  const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : Number.NaN;
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+function dateFromMs(v: unknown): Date | undefined {
+  const ms = msFrom(v);
+  return ms === undefined ? undefined : new Date(ms);
+}
+
+function dateFromIso(v: unknown): Date | undefined {
+  if (typeof v !== "string" || v === "") return undefined;
+  const ms = parseTeamsTimestamp(v);
+  return Number.isNaN(ms) ? undefined : new Date(ms);
+}
+
+/** Message `properties`: an object, or the same object JSON-encoded in a string. */
+export function messageProperties(wire: WireMessage): WireMessageProperties {
+  const p = parseMaybeJson<unknown>(wire.properties, {});
+  return isObject(p) ? (p as WireMessageProperties) : {};
+}
+
+function reactionsFrom(props: WireMessageProperties): Reaction[] {
+  const out: Reaction[] = [];
+  for (const e of parseMaybeJsonArray<WireEmotion>(props.emotions)) {
+    if (!isObject(e) || typeof e.key !== "string" || e.key === "follow") continue;
+    const users = (Array.isArray(e.users) ? e.users : [])
+      .filter((u) => isObject(u) && typeof u.mri === "string")
+      .sort((a, b) => (msFrom(a.time) ?? 0) - (msFrom(b.time) ?? 0))
+      .map((u) => u.mri);
+    const unique = [...new Set(users)];
+    if (unique.length === 0) continue;
+    out.push({ key: e.key, count: unique.length, users: unique });
+  }
+  return out;
+}
+
+function mentionsFrom(props: WireMessageProperties): Person[] {
+  const seen = new Set<string>();
+  const out: Person[] = [];
+  for (const m of parseMaybeJsonArray<WireMention>(props.mentions)) {
+    if (!isObject(m) || typeof m.mri !== "string" || seen.has(m.mri)) continue;
+    seen.add(m.mri);
+    out.push({ mri: m.mri, displayName: typeof m.displayName === "string" ? m.displayName : "" });
+  }
+  return out;
+}
+
+const SYSTEM_PREFIXES = ["ThreadActivity/", "Event/", "Control/", "Signal/"];
+
+export function isSystemMessageType(messageType: string): boolean {
+  return SYSTEM_PREFIXES.some((p) => messageType.startsWith(p));
+}
+
+/** Plain text of a message's content by its type (activity lines are rendered later, with names). */
+function textOf(messageType: string, content: string, deleted: boolean): string {
+  if (deleted) return "";
+  if (messageType === "Text") return htmlToText(content);
+  if (messageType.startsWith("ThreadActivity/") || messageType.startsWith("Control/")) return "";
+  if (messageType.startsWith("Event/Call")) return "Call";
+  return htmlToText(content);
+}
+
+/**
+ * Wire message → Message. `conversationId` is the conversation it was fetched from, used when the
+ * message does not say.
+ */
+export function toMessage(wire: unknown, conversationId?: string): Message {
+  if (!isObject(wire)) throw new ProtocolError("The chat service sent a message that is not an object.");
+  const w = wire as WireMessage;
+  const id = str(w.id);
+  if (!id) throw new ProtocolError("The chat service sent a message without an id.");
+  const messageType = typeof w.messagetype === "string" ? w.messagetype : "";
+  if (w.content !== undefined && w.content !== null && typeof w.content !== "string") {
+    throw new ProtocolError(`Message ${id} has content that is not a string.`);
+  }
+  const content = typeof w.content === "string" ? w.content : "";
+  const props = messageProperties(w);
+  const deletedAt = dateFromMs(props.deletetime) ?? dateFromMs(props.deletionTime);
+  const editedAt = dateFromMs(props.edittime);
+  const arrivedAt = dateFromIso(w.originalarrivaltime) ?? dateFromMs(id);
+  if (!arrivedAt) throw new ProtocolError(`Message ${id} has no arrival time.`);
+  const composedAt = dateFromIso(w.composetime);
+
+  const linkId = typeof w.conversationLink === "string" ? mriFromConversationLink(w.conversationLink) : undefined;
+  const link = linkId ? parseReplyChainId(linkId) : undefined;
+  const convId = str(w.conversationid) ?? link?.threadId ?? conversationId ?? "";
+  const rootMessageId = str(w.rootMessageId) ?? link?.rootMessageId ?? str(w.parentMessageId);
+
+  const fromMri = typeof w.from === "string" ? mriFromContactUrl(w.from) : "";
+  const displayName =
+    (typeof w.imdisplayname === "string" && w.imdisplayname) ||
+    (typeof w["fromDisplayNameInToken"] === "string" && (w["fromDisplayNameInToken"] as string)) ||
+    "";
+  const clientMessageId = str(w.clientmessageid);
+  const isDeleted = deletedAt !== undefined;
+  const parsed = parseThreadActivity(messageType, content);
+  const activity: MessageActivity | undefined = parsed && {
+    kind: parsed.kind,
+    targets: parsed.targets,
+    ...(parsed.initiator !== undefined ? { initiator: parsed.initiator } : {}),
+    ...(parsed.value !== undefined ? { value: parsed.value } : {}),
+    ...(parsed.at !== undefined ? { at: new Date(parsed.at) } : {}),
+  };
+
+  return {
+    id,
+    conversationId: convId,
+    ...(clientMessageId && clientMessageId !== "0" ? { clientMessageId } : {}),
+    version: msFrom(w.version) ?? arrivedAt.getTime(),
+    messageType,
+    from: { mri: fromMri, displayName },
+    content: isDeleted ? "" : content,
+    text: textOf(messageType, content, isDeleted),
+    ...(composedAt ? { composedAt } : {}),
+    arrivedAt,
+    ...(editedAt ? { editedAt } : {}),
+    ...(deletedAt ? { deletedAt } : {}),
+    isDeleted,
+    isSystem: isSystemMessageType(messageType),
+    ...(activity ? { activity } : {}),
+    reactions: isDeleted ? [] : reactionsFrom(props),
+    mentions: mentionsFrom(props),
+    ...(rootMessageId ? { rootMessageId } : {}),
+    raw: w,
+  };
+}
+
+/** The conversation id at the end of a `conversationLink` URL. */
+function mriFromConversationLink(link: string): string | undefined {
+  const idx = link.lastIndexOf("/conversations/");
+  if (idx < 0) return undefined;
+  const tail = link.slice(idx + "/conversations/".length).split("?")[0] ?? "";
+  try {
+    return decodeURIComponent(tail);
+  } catch {
+    return tail;
+  }
+}
+
+/** `msgId;readMs;clientmessageid` → its parts (any missing or "0" part is undefined). */
+export function parseHorizon(value: unknown): { messageId?: string; readAt?: number; clientMessageId?: string } {
+  if (typeof value !== "string" || value === "") return {};
+  const [mid, ms, cmid] = value.split(";");
+  const messageId = msFrom(mid) !== undefined ? mid : undefined;
+  const readAt = msFrom(ms);
+  return {
+    ...(messageId ? { messageId } : {}),
+    ...(readAt !== undefined ? { readAt } : {}),
+    ...(cmid && cmid !== "0" ? { clientMessageId: cmid } : {}),
+  };
+}
+
+function hasMessage(v: unknown): boolean {
+  return isObject(v) && str(v["id"]) !== undefined;
+}
+
+function isUnread(wire: WireConversation, lastMessage: Message | undefined, selfMri: string | undefined): boolean {
+  const props = isObject(wire.properties) ? wire.properties : {};
+  const horizon = parseHorizon(props["consumptionhorizon"]);
+  const bookmark = typeof props["consumptionHorizonBookmark"] === "string" ? props["consumptionHorizonBookmark"] : "";
+  if (bookmark) {
+    const [markedAt, , markedId] = bookmark.split(";");
+    const marked = msFrom(markedAt);
+    if (marked !== undefined && msFrom(markedId) !== undefined && marked > (horizon.readAt ?? 0)) return true;
+  }
+  if (!lastMessage || lastMessage.messageType.startsWith("Control/")) return false;
+  if (selfMri && lastMessage.from.mri.toLowerCase() === selfMri.toLowerCase()) return false;
+  const last = msFrom(lastMessage.id) ?? 0;
+  return last > (msFrom(horizon.messageId) ?? 0);
+}
+
+/** Wire conversation → Conversation (title = topic; services fill it from members). */
+export function toConversation(wire: unknown, selfMri?: string): Conversation {
+  if (!isObject(wire)) throw new ProtocolError("The chat service sent a conversation that is not an object.");
+  const w = wire as unknown as WireConversation;
+  const id = str(w.id);
+  if (!id) throw new ProtocolError("The chat service sent a conversation without an id.");
+  const tp = isObject(w.threadProperties) ? w.threadProperties : {};
+  const props = isObject(w.properties) ? w.properties : {};
+  const lastMessage = hasMessage(w.lastMessage) ? toMessage(w.lastMessage, id) : undefined;
+  const topic = typeof tp["topic"] === "string" ? tp["topic"] : "";
+  const memberCount = msFrom(tp["membercount"]);
+  const lastActivityAt = dateFromIso(props["lastimreceivedtime"]) ?? lastMessage?.arrivedAt;
+  const productThreadType = typeof tp["productThreadType"] === "string" ? tp["productThreadType"] : undefined;
+  return {
+    id,
+    kind: conversationKind(id),
+    topic,
+    title: topic,
+    threadType: typeof tp["threadType"] === "string" ? tp["threadType"] : "",
+    ...(productThreadType ? { productThreadType } : {}),
+    ...(lastMessage ? { lastMessage } : {}),
+    ...(lastActivityAt ? { lastActivityAt } : {}),
+    isUnread: isUnread(w, lastMessage, selfMri),
+    ...(memberCount !== undefined ? { memberCount } : {}),
+    version: msFrom(w.version) ?? 0,
+    raw: w,
+  };
+}
+
+export function toMember(wire: unknown): ConversationMember | undefined {
+  if (!isObject(wire) || typeof wire["id"] !== "string") return undefined;
+  const name = [wire["friendlyName"], wire["userDisplayName"], wire["displayName"]].find(
+    (v) => typeof v === "string" && v !== "",
+  ) as string | undefined;
+  return {
+    mri: wire["id"],
+    role: typeof wire["role"] === "string" ? wire["role"] : "User",
+    ...(name ? { displayName: name } : {}),
+  };
+}
+
+/** Conversation + its thread (when it is one) → ConversationDetails. */
+export function toConversationDetails(conversation: Conversation, thread?: unknown): ConversationDetails {
+  if (thread === undefined) return { ...conversation, members: [] };
+  if (!isObject(thread)) throw new ProtocolError("The chat service sent a thread that is not an object.");
+  const t = thread as unknown as WireThread;
+  if (t.members !== undefined && !Array.isArray(t.members)) {
+    throw new ProtocolError("The chat service sent a thread whose members are not a list.");
+  }
+  const members = (t.members ?? []).map(toMember).filter((m): m is ConversationMember => m !== undefined);
+  const props = isObject(t.properties) ? t.properties : {};
+  const creator = typeof props["creator"] === "string" && props["creator"] ? props["creator"] : undefined;
+  const createdAt = dateFromMs(props["createdat"]);
+  const topic = conversation.topic || (typeof props["topic"] === "string" ? props["topic"] : "");
+  return {
+    ...conversation,
+    topic,
+    title: conversation.title || topic,
+    members,
+    ...(conversation.memberCount === undefined && members.length ? { memberCount: members.length } : {}),
+    ...(creator ? { creator } : {}),
+    ...(createdAt ? { createdAt } : {}),
+    rawThread: t,
+  };
+}
+
+export function toHorizons(wire: unknown): ConsumptionHorizon[] {
+  if (!isObject(wire) || !Array.isArray(wire["consumptionhorizons"])) {
+    throw new ProtocolError("The chat service sent consumption horizons in an unexpected shape.");
+  }
+  const out: ConsumptionHorizon[] = [];
+  for (const h of wire["consumptionhorizons"] as unknown[]) {
+    if (!isObject(h) || typeof h["id"] !== "string") continue;
+    const p = parseHorizon(h["consumptionhorizon"]);
+    out.push({
+      mri: h["id"],
+      ...(p.messageId ? { messageId: p.messageId } : {}),
+      ...(p.readAt !== undefined ? { readAt: new Date(p.readAt) } : {}),
+    });
+  }
+  return out;
+}
+
+export function toProfile(wire: unknown): UserProfile | undefined {
+  if (!isObject(wire) || typeof wire["mri"] !== "string" || wire["mri"] === "") return undefined;
+  const w = wire as unknown as WireShortProfile;
+  const opt = (key: keyof WireShortProfile, as: string = key): Record<string, string> => {
+    const v = w[key];
+    return typeof v === "string" && v !== "" ? { [as]: v } : {};
+  };
+  const name =
+    (typeof w.displayName === "string" && w.displayName) ||
+    [w.givenName, w.surname].filter((x) => typeof x === "string" && x).join(" ");
+  return {
+    mri: w.mri,
+    displayName: name,
+    ...opt("objectId"),
+    ...opt("givenName"),
+    ...opt("surname"),
+    ...opt("email"),
+    ...opt("userPrincipalName"),
+    ...opt("jobTitle"),
+    ...opt("department"),
+    ...opt("companyName"),
+    ...opt("userLocation", "location"),
+    ...opt("tenantName"),
+    ...opt("type"),
+    ...opt("userType"),
+    raw: w,
+  } as UserProfile;
+}
+
+export function toTenant(wire: unknown): TenantInfo | undefined {
+  if (!isObject(wire) || typeof wire["tenantId"] !== "string") return undefined;
+  const w = wire as unknown as WireTenant;
+  return {
+    tenantId: w.tenantId,
+    tenantName: typeof w.tenantName === "string" ? w.tenantName : "",
+    userId: typeof w.userId === "string" ? w.userId : "",
+    isInvitationRedeemed: w.isInvitationRedeemed === true,
+    ...(typeof w.countryLetterCode === "string" ? { countryLetterCode: w.countryLetterCode } : {}),
+    userType: typeof w.userType === "string" ? w.userType : "Member",
+    ...(typeof w.tenantType === "string" ? { tenantType: w.tenantType } : {}),
+    raw: w,
+  };
+}
