@@ -2,7 +2,7 @@
  * The wire → model boundary, replayed on the shared protocol samples (../shared/protocol/samples)
  * plus the variants sources disagree on (JSON-string vs value properties) and malformed input.
  */
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
