@@ -21,7 +21,14 @@ import {
   toTeamsTimestamp,
   type WireSendMessageRequest,
 } from "@teams-api/protocol";
-import { InvalidArgumentError, NotFoundError, ProtocolError } from "../errors.js";
+import {
+  ConnectionError,
+  InvalidArgumentError,
+  NotFoundError,
+  ProtocolError,
+  ServerError,
+  TimeoutError,
+} from "../errors.js";
 import type { ApiRequest, ApiResponse, RequestOptions, ServiceContext } from "../http/types.js";
 import type {
   ConsumptionHorizon,
@@ -157,6 +164,13 @@ function checkCount(count: number | undefined): void {
 export function newClientMessageId(): string {
   const n = randomBytes(8).readBigUInt64BE() % 9_000_000_000_000_000_000n;
   return (n + 1_000_000_000_000_000_000n).toString();
+}
+
+/** A failure after which a request may or may not have been processed. */
+function isAmbiguous(err: unknown): boolean {
+  return (
+    err instanceof ConnectionError || err instanceof TimeoutError || (err instanceof ServerError && err.status !== 501)
+  );
 }
 
 export interface ChatServiceOptions {
@@ -508,19 +522,35 @@ export class ChatService {
     const v1 = await this.#v1(options);
     const since = this.#ctx.now() - CHAT_DEFAULTS.confirmSkewMs;
     let echoed: Message | undefined;
-    const res = await this.#request<unknown>(
-      {
-        method: "POST",
-        url: `${this.#conversationUrl(v1, conversationId)}/messages`,
-        body,
-        idempotent: false,
-        confirmDelivered: async () => {
-          echoed = await this.#findSent(conversationId, clientMessageId, since, options);
-          return echoed !== undefined;
+    const confirmDelivered = async (): Promise<boolean> => {
+      echoed = await this.#findSent(conversationId, clientMessageId, since, options);
+      return echoed !== undefined;
+    };
+    let res: ApiResponse<unknown>;
+    try {
+      res = await this.#request<unknown>(
+        {
+          method: "POST",
+          url: `${this.#conversationUrl(v1, conversationId)}/messages`,
+          body,
+          idempotent: false,
+          confirmDelivered,
         },
-      },
-      options,
-    );
+        options,
+      );
+    } catch (err) {
+      // Out of retries after an ambiguous failure (5xx, reset, timeout): the last attempt may still
+      // have landed. Say "sent" when it did, so a caller who retries does not send it twice.
+      if (!isAmbiguous(err) || options.signal?.aborted) throw err;
+      let delivered = false;
+      try {
+        delivered = await confirmDelivered();
+      } catch {
+        throw err;
+      }
+      if (!delivered || !echoed) throw err;
+      return { id: echoed.id, clientMessageId, conversationId, arrivalTime: echoed.arrivedAt };
+    }
     if (res.confirmedByEcho || (echoed && res.status >= 300)) {
       if (!echoed) throw new ProtocolError("The send was confirmed but its message was not found.");
       return { id: echoed.id, clientMessageId, conversationId, arrivalTime: echoed.arrivedAt };
