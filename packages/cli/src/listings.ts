@@ -1,0 +1,73 @@
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * The ids behind the numbers of the last `teams chats` and `teams messages` listings, so `teams
+ * send 3 …` and `teams reply 2 5 …` name what the user saw. A 0600 file in a 0700 directory (ids
+ * are not secrets, but they say who talks to whom). A missing or damaged file is an empty cache.
+ */
+export interface Listings {
+  version: 1;
+  /** Conversation ids, in the order `teams chats` numbered them (1-based). */
+  chats: string[];
+  /** Per conversation: message ids in the order `teams messages` numbered them (1-based). */
+  messages: Record<string, string[]>;
+}
+
+const FILE = "teams-listings.json";
+/** Message listings kept: the most recently listed chats. */
+const MAX_MESSAGE_LISTINGS = 50;
+
+export class ListingStore {
+  readonly path: string;
+  constructor(readonly dir: string) {
+    this.path = join(dir, FILE);
+  }
+
+  read(): Listings {
+    try {
+      const data = JSON.parse(readFileSync(this.path, "utf8")) as Partial<Listings>;
+      const chats = Array.isArray(data.chats) ? data.chats.filter((x): x is string => typeof x === "string") : [];
+      const messages: Record<string, string[]> = {};
+      if (data.messages && typeof data.messages === "object") {
+        for (const [k, v] of Object.entries(data.messages)) {
+          if (Array.isArray(v)) messages[k] = v.filter((x): x is string => typeof x === "string");
+        }
+      }
+      return { version: 1, chats, messages };
+    } catch {
+      return { version: 1, chats: [], messages: {} };
+    }
+  }
+
+  saveChats(ids: readonly string[]): void {
+    const data = this.read();
+    data.chats = [...ids];
+    this.write(data);
+  }
+
+  saveMessages(conversationId: string, ids: readonly string[]): void {
+    const data = this.read();
+    delete data.messages[conversationId];
+    data.messages[conversationId] = [...ids];
+    const keys = Object.keys(data.messages);
+    for (const k of keys.slice(0, Math.max(0, keys.length - MAX_MESSAGE_LISTINGS))) delete data.messages[k];
+    this.write(data);
+  }
+
+  clear(): void {
+    rmSync(this.path, { force: true });
+  }
+
+  private write(data: Listings): void {
+    try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      const tmp = `${this.path}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(data), { mode: 0o600 });
+      chmodSync(tmp, 0o600);
+      renameSync(tmp, this.path);
+    } catch {
+      // A cache that cannot be written only costs the short numbers; never fail the command.
+    }
+  }
+}

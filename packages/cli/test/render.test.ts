@@ -1,0 +1,93 @@
+import * as assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { describeError, EXIT, exitCodeFor, UsageError } from "../src/errors.js";
+import { colorEnabled } from "../src/render/colors.js";
+import { reactionKeyFromInput, reactionLabel } from "../src/render/reactions.js";
+import { redact } from "../src/render/redact.js";
+import { oneLine, sanitizeTerminalText, truncate } from "../src/render/sanitize.js";
+import { withSpinner } from "../src/render/spinner.js";
+
+describe("sanitizing server text", () => {
+  it("removes CSI, OSC (title, hyperlink, clipboard), DCS and stray controls, keeping the text", () => {
+    const hostile =
+      "hi \x1b[31mred\x1b[0m \x1b]0;pwned\x07 \x1b]8;;https://evil\x1b\\link\x1b]8;;\x1b\\ \x1b]52;c;Zm9v\x07 \x1bPq#0\x1b\\ \x9b2J\x07\x08end";
+    const out = sanitizeTerminalText(hostile);
+    assert.doesNotMatch(out, /[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+    assert.match(out, /hi red/);
+    assert.match(out, /link/);
+    assert.match(out, /end$/);
+    assert.doesNotMatch(out, /pwned|evil|Zm9v/);
+  });
+  it("drops bidi overrides; oneLine folds newlines", () => {
+    assert.equal(sanitizeTerminalText("a\u202eb\u2066c"), "abc");
+    assert.equal(oneLine(" a\r\n b\n\tc "), "a b c");
+  });
+  it("truncates by code points", () => {
+    assert.equal(truncate("👍👍👍", 2), "👍…");
+    assert.equal(truncate("abc", 3), "abc");
+  });
+});
+
+describe("errors", () => {
+  const named = (name: string, message: string, extra: object = {}): Error =>
+    Object.assign(new Error(message), { name }, extra);
+
+  it("map to the exit codes of GUIDE §3", () => {
+    assert.equal(exitCodeFor(new UsageError("x")), EXIT.usage);
+    assert.equal(exitCodeFor(named("InvalidArgumentError", "x")), EXIT.usage);
+    assert.equal(exitCodeFor(named("NotSignedInError", "x")), EXIT.auth);
+    assert.equal(exitCodeFor(named("AuthenticationError", "x", { status: 401 })), EXIT.auth);
+    assert.equal(exitCodeFor(named("RateLimitError", "x", { status: 429 })), EXIT.rateLimited);
+    assert.equal(exitCodeFor(named("ServerError", "x", { status: 503 })), EXIT.error);
+    assert.equal(exitCodeFor(new Error("x")), EXIT.error);
+  });
+  it("are one sanitized line with credentials redacted", () => {
+    const jwt = `eyJhbGciOiJSUzI1NiJ9.${"eyJzdWIiOiJhIn0"}.c2lnbmF0dXJl`;
+    const msg = describeError(new Error(`bad\n token ${jwt} and refresh_token=0.EMUabcdefghijklmnop \x1b[2J`));
+    assert.doesNotMatch(msg, /eyJ|0\.EMU|\x1b|\n/);
+    assert.match(msg, /\.$/);
+  });
+  it("a rate limit says when to retry", () => {
+    const e = named("RateLimitError", "Too many requests", { retryAfterMs: 2500 });
+    assert.equal(describeError(e), "Too many requests; try again in 3 s.");
+  });
+  it("redact leaves ordinary text alone", () => {
+    assert.equal(redact("The user name or password is incorrect."), "The user name or password is incorrect.");
+  });
+});
+
+describe("colours and reactions", () => {
+  it("colour only on a TTY, never with NO_COLOR or --no-color", () => {
+    assert.equal(colorEnabled({ isTTY: true }, { env: {} }), true);
+    assert.equal(colorEnabled({ isTTY: false }, { env: {} }), false);
+    assert.equal(colorEnabled({ isTTY: true }, { env: { NO_COLOR: "1" } }), false);
+    assert.equal(colorEnabled({ isTTY: true }, { env: {}, noColor: true }), false);
+  });
+  it("reaction keys and labels", () => {
+    assert.equal(reactionLabel("like"), "👍");
+    assert.equal(reactionLabel("1f525_fire"), "🔥");
+    assert.equal(reactionLabel("custom;0-abc"), "custom");
+    assert.equal(reactionKeyFromInput("👍"), "like");
+    assert.equal(reactionKeyFromInput("❤️"), "heart");
+    assert.equal(reactionKeyFromInput("Laugh"), "laugh");
+    assert.equal(reactionKeyFromInput("🔥"), "1f525");
+  });
+});
+
+describe("spinner", () => {
+  it("draws nothing when the stream is not a terminal", async () => {
+    let written = "";
+    const stream = { isTTY: false, write: (s: string) => ((written += s), true) };
+    assert.equal(await withSpinner("x", new Promise((r) => setTimeout(() => r(1), 200)), stream), 1);
+    assert.equal(written, "");
+  });
+  it("on a terminal, draws only after the delay and clears its line", async () => {
+    let written = "";
+    const stream = { isTTY: true, write: (s: string) => ((written += s), true) };
+    await withSpinner("quick", Promise.resolve(1), stream);
+    assert.equal(written, "");
+    await withSpinner("slow", new Promise((r) => setTimeout(r, 300)), stream);
+    assert.match(written, /slow/);
+    assert.ok(written.endsWith("\r\x1b[2K"));
+  });
+});
