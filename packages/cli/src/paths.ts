@@ -9,7 +9,6 @@ import { dirname, join } from "node:path";
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.TEAMS_CACHE_DIR) return env.TEAMS_CACHE_DIR;
   if (env.TEAMS_TOKEN_FILE) return dirname(env.TEAMS_TOKEN_FILE);
-  const base =
-    env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith("/") ? env.XDG_CACHE_HOME : join(homedir(), ".cache");
+  const base = env.XDG_CACHE_HOME?.startsWith("/") ? env.XDG_CACHE_HOME : join(homedir(), ".cache");
   return join(base, "teams-api");
 }

@@ -77,13 +77,25 @@ describe("colours and reactions", () => {
 describe("spinner", () => {
   it("draws nothing when the stream is not a terminal", async () => {
     let written = "";
-    const stream = { isTTY: false, write: (s: string) => ((written += s), true) };
+    const stream = {
+      isTTY: false,
+      write: (s: string) => {
+        written += s;
+        return true;
+      },
+    };
     assert.equal(await withSpinner("x", new Promise((r) => setTimeout(() => r(1), 200)), stream), 1);
     assert.equal(written, "");
   });
   it("on a terminal, draws only after the delay and clears its line", async () => {
     let written = "";
-    const stream = { isTTY: true, write: (s: string) => ((written += s), true) };
+    const stream = {
+      isTTY: true,
+      write: (s: string) => {
+        written += s;
+        return true;
+      },
+    };
     await withSpinner("quick", Promise.resolve(1), stream);
     assert.equal(written, "");
     await withSpinner("slow", new Promise((r) => setTimeout(r, 300)), stream);
