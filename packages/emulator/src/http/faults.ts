@@ -49,6 +49,13 @@ export class FaultController {
     return fault;
   }
 
+  /** Removes one fault; false when there is none with that id. */
+  remove(id: number): boolean {
+    const before = this.#faults.length;
+    this.#faults = this.#faults.filter((f) => f.id !== id);
+    return this.#faults.length !== before;
+  }
+
   list(): readonly ActiveFault[] {
     return this.#faults;
   }
@@ -59,6 +66,8 @@ export class FaultController {
 
   /** Picks the fault (if any) that applies to this request, consuming one of its count. */
   take(method: string, path: string): ActiveFault | undefined {
+    // The control plane is never faulted: tests must always be able to inspect and clear faults.
+    if (path === "/_emulator" || path.startsWith("/_emulator/")) return undefined;
     for (const f of this.#faults) {
       if (f.method && f.method.toUpperCase() !== method) continue;
       if (f.path && !new RegExp(f.path).test(path)) continue;

@@ -1,6 +1,6 @@
 import { createHash, KeyObject, randomBytes, sign, verify } from "node:crypto";
 import { CLIENT_IDS, SPA_CLIENT_ORIGINS } from "@teams-api/protocol";
-import { calculateJwkThumbprint, exportJWK, type GenerateKeyPairResult, generateKeyPair, type JWK } from "jose";
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from "jose";
 import type { BearerIdentity, SkypeIdentity, TokenService } from "../../context.js";
 import { HttpError } from "../../http/types.js";
 import type { Directory, User } from "../../state/directory.js";
@@ -124,15 +124,34 @@ export interface VerifiedBearer extends BearerIdentity {
 
 type TokenKind = "access" | "id" | "skype";
 
-let sharedKeyPair: Promise<GenerateKeyPairResult> | undefined;
+interface SigningKeys {
+  readonly privateKey: KeyObject;
+  readonly publicKey: KeyObject;
+  readonly kid: string;
+  readonly jwk: JWK;
+}
+
+let sharedKeys: Promise<SigningKeys> | undefined;
 
 /**
- * The signing key pair. RSA generation takes a few hundred ms, so one pair serves every emulator
- * in a process; tokens are still bound to the instance that minted them (see `#issued`).
+ * The signing keys. RSA generation takes a few hundred ms, so one pair serves every emulator in a
+ * process; tokens are still bound to the instance that minted them (see `#issued`). Everything is
+ * derived once, so later calls settle within microtasks: a reset then completes before the
+ * emulator reads its next request.
  */
-function keyPair(): Promise<GenerateKeyPairResult> {
-  sharedKeyPair ??= generateKeyPair("RS256");
-  return sharedKeyPair;
+function signingKeys(): Promise<SigningKeys> {
+  sharedKeys ??= (async () => {
+    const { privateKey, publicKey } = await generateKeyPair("RS256");
+    const full = await exportJWK(publicKey);
+    const jwk = { kty: full.kty, n: full.n, e: full.e } as JWK;
+    return {
+      privateKey: KeyObject.from(privateKey),
+      publicKey: KeyObject.from(publicKey),
+      kid: await calculateJwkThumbprint(jwk),
+      jwk,
+    };
+  })();
+  return sharedKeys;
 }
 
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString("base64url");
@@ -153,10 +172,7 @@ export class EmulatorTokenService implements TokenService {
   /** Tokens issued at or before this second are expired (expireAll). */
   #expiredThrough = Number.NEGATIVE_INFINITY;
 
-  constructor(
-    options: TokenServiceOptions,
-    keys: { privateKey: KeyObject; publicKey: KeyObject; kid: string; jwk: JWK },
-  ) {
+  constructor(options: TokenServiceOptions, keys: SigningKeys) {
     this.#loginUrl = options.loginUrl;
     this.#directory = options.directory;
     this.#now = options.now;
@@ -451,15 +467,7 @@ export class EmulatorTokenService implements TokenService {
 }
 
 export async function createTokenService(options: TokenServiceOptions): Promise<EmulatorTokenService> {
-  const { privateKey, publicKey } = await keyPair();
-  const jwk = await exportJWK(publicKey);
-  const kid = await calculateJwkThumbprint(jwk);
-  return new EmulatorTokenService(options, {
-    privateKey: KeyObject.from(privateKey),
-    publicKey: KeyObject.from(publicKey),
-    kid,
-    jwk: { kty: jwk.kty, n: jwk.n, e: jwk.e } as JWK,
-  });
+  return new EmulatorTokenService(options, await signingKeys());
 }
 
 /** The full token service behind a context (the login, authsvc and MT services need more than TokenService). */
