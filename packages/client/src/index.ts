@@ -1,1 +1,51 @@
-export {};
+// The public surface of `teams-api`: an explicit list of named exports (GUIDE §1).
+
+// ── Auth ────────────────────────────────────────────────────────────────────────────────────────
+export type { AccountKind, CloudName, Roots } from "./auth/profiles.js";
+export {
+  AutoTokenStore,
+  defaultTokenFile,
+  FileTokenStore,
+  KeyringTokenStore,
+  MemoryTokenStore,
+  type TokenStore,
+} from "./auth/store.js";
+// ── Client and options ──────────────────────────────────────────────────────────────────────────
+export { type AuthenticateOptions, TeamsClient } from "./client.js";
+// ── Errors ──────────────────────────────────────────────────────────────────────────────────────
+export {
+  AbortError,
+  type ApiErrorDetails,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  ConnectionError,
+  InvalidArgumentError,
+  NotFoundError,
+  NotSignedInError,
+  PermissionDeniedError,
+  ProtocolError,
+  RateLimitError,
+  type RedactedRequest,
+  ServerError,
+  TeamsApiError,
+  TeamsError,
+  TimeoutError,
+} from "./errors.js";
+// ── Transport (for custom services) ─────────────────────────────────────────────────────────────
+export type { FetchLike } from "./http/fetch.js";
+export { Redactor } from "./http/redact.js";
+export type {
+  ApiRequest,
+  ApiResponse,
+  AuthScheme,
+  HttpMethod,
+  Identity,
+  Logger,
+  RequestOptions,
+  ServiceContext,
+  TokenRequestOptions,
+  TokenSource,
+  Transport,
+} from "./http/types.js";
+export { DEFAULT_OPTIONS, type TeamsClientOptions } from "./options.js";

@@ -75,3 +75,34 @@ export interface ServiceContext {
   middleTierAudience(): Promise<string>;
   readonly now: () => number;
 }
+
+/** Receives only redacted, single-line messages. */
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** Options for getting a credential. */
+export interface TokenRequestOptions {
+  signal?: AbortSignal;
+  /**
+   * The token a service just rejected with 401: refresh unless the cached token is already a
+   * different (newer) one. Concurrent callers with the same stale token share one refresh.
+   */
+  stale?: string;
+}
+
+/** Where the transport gets credentials from (implemented by the token manager). */
+export interface TokenSource {
+  /** A current skypetoken (refreshed ahead of expiry). */
+  skypeToken(options?: TokenRequestOptions): Promise<string>;
+  /** A current access token for a resource audience (`https://…`) or a consumer scope (`service::…`). */
+  accessToken(audience: string, options?: TokenRequestOptions): Promise<string>;
+  /**
+   * Origins (`scheme://host[:port]`) that may receive a credential: the sign-in root, the Teams
+   * root and every regionGtms host of the session.
+   */
+  trustedOrigins(): Iterable<string>;
+}

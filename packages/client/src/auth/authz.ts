@@ -1,0 +1,76 @@
+/**
+ * The skypetoken exchange answer (PROTOCOL.md §1.7–1.8). Sources disagree on the consumer shape
+ * ([DISAGREE] §1.8), so all three are accepted: the `skypeToken` object (MXG), the enterprise
+ * `tokens` object, and a flat `skypeToken` string with `skypeTokenExpiresIn`.
+ */
+import type { RegionGtms, SkypeTokenClaims } from "@teams-api/protocol";
+import { decodeJwt } from "jose";
+import { ProtocolError } from "../errors.js";
+
+export interface SkypeSession {
+  readonly token: string;
+  /** Epoch ms. */
+  readonly expiresAt: number;
+  readonly regionGtms: RegionGtms;
+  /** `orgid:<oid>` / `live:.cid.<hex>` (MRI = `8:` + skypeId). */
+  readonly skypeId: string | undefined;
+  /** Consumer sign-in name (email). */
+  readonly signinName: string | undefined;
+  readonly region: string | undefined;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+const num = (v: unknown): number | undefined => {
+  const n = typeof v === "string" ? Number(v) : v;
+  return typeof n === "number" && Number.isFinite(n) && n > 0 ? n : undefined;
+};
+
+/** The claims of a skypetoken, or undefined when it is not a decodable JWT. Never throws. */
+export function skypeTokenClaims(token: string): Partial<SkypeTokenClaims> | undefined {
+  try {
+    return decodeJwt(token) as Partial<SkypeTokenClaims>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses any of the three authz answer shapes. Throws ProtocolError (without the body) otherwise. */
+export function parseAuthzResponse(body: unknown, now: number): SkypeSession {
+  if (!isObject(body)) throw new ProtocolError("The Teams sign-in service (authz) answered without a JSON object.");
+  let token: string | undefined;
+  let expiresIn: number | undefined;
+  let skypeId: string | undefined;
+  let signinName: string | undefined;
+  if (isObject(body.tokens)) {
+    token = str(body.tokens.skypeToken) ?? str(body.tokens.skypetoken);
+    expiresIn = num(body.tokens.expiresIn);
+  } else if (isObject(body.skypeToken)) {
+    token = str(body.skypeToken.skypetoken) ?? str(body.skypeToken.skypeToken);
+    expiresIn = num(body.skypeToken.expiresIn);
+    skypeId = str(body.skypeToken.skypeid);
+    signinName = str(body.skypeToken.signinname);
+  } else {
+    token = str(body.skypeToken) ?? str(body.skypetoken);
+    expiresIn = num(body.skypeTokenExpiresIn) ?? num(body.expiresIn);
+  }
+  if (!token) throw new ProtocolError("The Teams sign-in service (authz) answered without a skypetoken.");
+  const gtms = body.regionGtms;
+  if (!isObject(gtms) || typeof gtms.chatService !== "string") {
+    throw new ProtocolError("The Teams sign-in service (authz) answered without a service map (regionGtms).");
+  }
+  const regionGtms: RegionGtms = { chatService: gtms.chatService, middleTier: str(gtms.middleTier) ?? "" };
+  for (const [k, v] of Object.entries(gtms)) if (typeof v === "string") regionGtms[k] = v;
+  const claims = skypeTokenClaims(token);
+  skypeId ??= str(claims?.skypeid);
+  let expiresAt = expiresIn !== undefined ? now + expiresIn * 1000 : undefined;
+  if (expiresAt === undefined && typeof claims?.exp === "number") expiresAt = claims.exp * 1000;
+  return {
+    token,
+    expiresAt: expiresAt ?? now + 3600_000,
+    regionGtms,
+    skypeId,
+    signinName,
+    region: str(body.region) ?? str(claims?.rgn),
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * The token endpoint (PROTOCOL.md §1.3): authorization code + PKCE and refresh grants, built with
+ * oauth4webapi and sent through the transport's retrying `raw` channel. Answers are parsed here
+ * (not by oauth4webapi's processors: a multi-tenant `common` authority has no single issuer to check
+ * the id_token against, and AAD errors need their own sentences).
+ */
+import * as oauth from "oauth4webapi";
+import { AuthenticationError, ProtocolError } from "../errors.js";
+import type { Redactor } from "../http/redact.js";
+import { isLoopback, type TeamsTransport } from "../http/transport.js";
+import { type GrantKind, tokenEndpointError } from "./messages.js";
+
+/** What a successful token request yields. */
+export interface TokenSet {
+  readonly accessToken: string;
+  /** Epoch ms. */
+  readonly expiresAt: number;
+  readonly refreshToken: string | undefined;
+  readonly idToken: string | undefined;
+  readonly scope: string | undefined;
+}
+
+export interface TokenEndpointParams {
+  /** Sign-in root, e.g. `https://login.microsoftonline.com`. */
+  loginUrl: string;
+  /** `common`, `consumers`, or a tenant id. */
+  tenant: string;
+  clientId: string;
+  scope: string;
+  /** `Origin` header (single-page-app clients only). */
+  origin?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export function authorizationServer(loginUrl: string, tenant: string): oauth.AuthorizationServer {
+  const base = `${loginUrl}/${encodeURIComponent(tenant)}`;
+  return {
+    issuer: `${base}/v2.0`,
+    authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+    token_endpoint: `${base}/oauth2/v2.0/token`,
+  };
+}
+
+export class OAuthClient {
+  readonly #transport: TeamsTransport;
+  readonly #redactor: Redactor;
+  readonly #now: () => number;
+
+  constructor(deps: { transport: TeamsTransport; redactor: Redactor; now: () => number }) {
+    this.#transport = deps.transport;
+    this.#redactor = deps.redactor;
+    this.#now = deps.now;
+  }
+
+  /**
+   * Redeems an authorization code. `callback` holds the redirect's parameters; the state is checked
+   * here (oauth4webapi) before anything is sent.
+   */
+  async redeemCode(
+    p: TokenEndpointParams & {
+      callback: URLSearchParams;
+      expectedState: string;
+      redirectUri: string;
+      codeVerifier: string;
+    },
+  ): Promise<TokenSet> {
+    const as = authorizationServer(p.loginUrl, p.tenant);
+    const client: oauth.Client = { client_id: p.clientId };
+    const params = new URLSearchParams(p.callback);
+    params.delete("iss"); // AAD's multi-tenant issuer is a template; the state binds the answer
+    let validated: URLSearchParams;
+    try {
+      validated = oauth.validateAuthResponse(as, client, params, p.expectedState);
+    } catch (err) {
+      throw callbackError(err, this.#redactor);
+    }
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      client,
+      oauth.None(),
+      validated,
+      p.redirectUri,
+      p.codeVerifier,
+      this.#options(as, p, false),
+    );
+    return this.#parse(response, as, "code");
+  }
+
+  /** Redeems a refresh token for `scope` (FOCI: any Teams client id may redeem the family's tokens). */
+  async refresh(p: TokenEndpointParams & { refreshToken: string }): Promise<TokenSet> {
+    const as = authorizationServer(p.loginUrl, p.tenant);
+    const response = await oauth.refreshTokenGrantRequest(
+      as,
+      { client_id: p.clientId },
+      oauth.None(),
+      p.refreshToken,
+      this.#options(as, p, true),
+    );
+    return this.#parse(response, as, "refresh");
+  }
+
+  #options(
+    as: oauth.AuthorizationServer,
+    p: TokenEndpointParams,
+    idempotent: boolean,
+  ): oauth.TokenEndpointRequestOptions {
+    const endpoint = new URL(as.token_endpoint!);
+    return {
+      additionalParameters: { scope: p.scope, client_info: "1" },
+      headers: p.origin ? { origin: p.origin } : {},
+      ...(p.signal ? { signal: p.signal } : {}),
+      [oauth.customFetch]: (url, init) =>
+        this.#transport.raw({
+          method: "POST",
+          url,
+          headers: init.headers,
+          body: init.body,
+          signal: init.signal,
+          // A refresh grant may be repeated; a code may be redeemed only once.
+          idempotent,
+        }),
+      // Plain http only for the local emulator.
+      [oauth.allowInsecureRequests]: endpoint.protocol === "http:" && isLoopback(endpoint),
+    };
+  }
+
+  async #parse(response: Response, as: oauth.AuthorizationServer, grant: GrantKind): Promise<TokenSet> {
+    const request = { method: "POST", url: this.#redactor.url(as.token_endpoint!) };
+    let text = "";
+    try {
+      text = await response.text();
+    } catch {
+      // handled below as an unreadable answer
+    }
+    let body: unknown;
+    try {
+      body = text.trim() ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    if (response.status !== 200) {
+      throw tokenEndpointError(
+        { status: response.status, headers: response.headers, body, request, grant },
+        this.#redactor,
+      );
+    }
+    const b = body as Record<string, unknown> | undefined;
+    const accessToken = b?.access_token;
+    const expiresIn = Number(b?.expires_in);
+    if (typeof accessToken !== "string" || accessToken === "" || !Number.isFinite(expiresIn)) {
+      throw new ProtocolError(
+        `The sign-in service answered ${request.url} with HTTP 200 but without a usable token (the answer was not the expected JSON).`,
+      );
+    }
+    const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+    const set: TokenSet = {
+      accessToken,
+      expiresAt: this.#now() + expiresIn * 1000,
+      refreshToken: str(b?.refresh_token),
+      idToken: str(b?.id_token),
+      scope: str(b?.scope),
+    };
+    this.#redactor.addSecret(set.accessToken);
+    this.#redactor.addSecret(set.refreshToken);
+    this.#redactor.addSecret(set.idToken);
+    return set;
+  }
+}
+
+/**
+ * The redirect's own error (`error=access_denied`…) or a state mismatch, as one sentence. These have
+ * no HTTP answer to blame, so their status is 0.
+ */
+function callbackError(err: unknown, redactor: Redactor): AuthenticationError {
+  const fail = (code: string, message: string, serviceCode?: string): AuthenticationError =>
+    new AuthenticationError(code, message, { status: 0, ...(serviceCode ? { serviceCode } : {}) });
+  if (err instanceof oauth.AuthorizationResponseError) {
+    const description = err.error_description ? redactor.string(err.error_description) : "";
+    const aadsts = /AADSTS\d+/.exec(description)?.[0];
+    const what =
+      err.error === "access_denied" ? "The sign-in was cancelled or denied" : "The sign-in service refused the sign-in";
+    return fail(
+      `oauth_${err.error}`,
+      `${what} (${aadsts ?? redactor.string(err.error)}); start the sign-in again with \`teams login\`.`,
+      aadsts ?? err.error,
+    );
+  }
+  const msg = err instanceof Error ? err.message : "";
+  if (/state/i.test(msg)) {
+    return fail(
+      "state_mismatch",
+      "The sign-in answer does not belong to this sign-in attempt (state mismatch); start the sign-in again with `teams login`.",
+    );
+  }
+  if (/code/i.test(msg)) {
+    return fail("no_code", "The redirect URL carries no sign-in code; copy the whole address from the browser.");
+  }
+  return fail(
+    "sign_in_failed",
+    "The sign-in answer could not be understood; start the sign-in again with `teams login`.",
+  );
+}

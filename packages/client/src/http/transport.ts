@@ -1,0 +1,505 @@
+/**
+ * The transport every service call goes through: auth headers per scheme, the credential host
+ * policy, retries with backoff and Retry-After, per-attempt timeouts, 401 → refresh → retry once,
+ * typed errors and redacted logging (GUIDE §2).
+ */
+import {
+  AbortError,
+  ConnectionError,
+  ProtocolError,
+  type RedactedRequest,
+  TeamsError,
+  TimeoutError,
+} from "../errors.js";
+import { apiErrorFromResponse, requestIdFrom } from "./error-map.js";
+import type { FetchLike } from "./fetch.js";
+import type { Redactor } from "./redact.js";
+import {
+  backoffDelay,
+  sleep as defaultSleep,
+  isNotProcessedStatus,
+  isRetryableStatus,
+  retryAfterFromHeaders,
+} from "./retry.js";
+import type { ApiRequest, ApiResponse, HttpMethod, Logger, TokenSource, Transport } from "./types.js";
+
+/** What `fetch` accepts as a body. */
+export type RequestBody = NonNullable<RequestInit["body"]>;
+
+export interface TransportOptions {
+  fetch: FetchLike;
+  redactor: Redactor;
+  logger?: Logger | undefined;
+  /** Per-attempt timeout in ms. @default 30000 */
+  timeout?: number;
+  /** Retries after the first attempt. @default 3 */
+  maxRetries?: number;
+  now?: () => number;
+  /** Jitter source. @default Math.random */
+  random?: () => number;
+  /** Longest `Retry-After` the transport waits; a longer one surfaces as RateLimitError. @default 60000 */
+  maxRetryAfterMs?: number;
+  /** Headers sent with every request (client version…). */
+  headers?: Record<string, string>;
+  /** Waits between attempts (injectable for tests). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RETRIES = 3;
+export const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
+const MAX_REDIRECTS = 5;
+const MAX_ERROR_BODY = 64 * 1024;
+
+/** A raw exchange: what the token endpoint and sign-in automation use (no auth, raw Response back). */
+export interface RawRequest {
+  method: HttpMethod;
+  url: string;
+  headers?: Record<string, string>;
+  body?: RequestBody;
+  signal?: AbortSignal | undefined;
+  timeout?: number | undefined;
+  maxRetries?: number | undefined;
+  /** @default true for GET, false otherwise */
+  idempotent?: boolean;
+  /** Follow redirects (same-policy re-check per hop). @default false: return the 3xx */
+  followRedirects?: boolean;
+}
+
+export interface TeamsTransport extends Transport {
+  /** Sends without credentials and returns the final Response whatever its status (after retries). */
+  raw(req: RawRequest): Promise<Response>;
+}
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+
+/** Is this URL's host the local machine? */
+export function isLoopback(url: URL): boolean {
+  return LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+}
+
+/** `scheme://host[:port]` of a URL string, or undefined. */
+export function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Throws unless a credential may go to this URL: its origin must be trusted, and plain http is
+ * allowed only to loopback (the emulator).
+ */
+export function assertCredentialTarget(url: URL, trusted: Iterable<string>, redactor: Redactor): void {
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url))) {
+    throw new TeamsError(
+      "insecure_destination",
+      `Refusing to send a credential to ${redactor.string(url.origin)}: only https (or http to this machine) may carry one.`,
+    );
+  }
+  for (const origin of trusted) if (origin === url.origin) return;
+  throw new TeamsError(
+    "untrusted_destination",
+    `Refusing to send a credential to ${redactor.string(url.origin)}: it is not the sign-in service, the Teams service or a host of this session's service map.`,
+  );
+}
+
+/** Appends query parameters (undefined values skipped). */
+export function buildUrl(base: string, query?: Record<string, string | number | boolean | undefined>): URL {
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    throw new TeamsError("invalid_url", "A service URL is not a valid absolute URL.");
+  }
+  if (query) for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+  return url;
+}
+
+function serializeBody(body: unknown, headers: Headers): RequestBody | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === "string") {
+    if (!headers.has("content-type")) headers.set("content-type", "text/plain; charset=utf-8");
+    return body;
+  }
+  if (body instanceof URLSearchParams) {
+    if (!headers.has("content-type")) headers.set("content-type", "application/x-www-form-urlencoded;charset=UTF-8");
+    return body;
+  }
+  if (body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof Blob)
+    return body as unknown as RequestBody;
+  if (!headers.has("content-type")) headers.set("content-type", "application/json");
+  return JSON.stringify(body);
+}
+
+/** Marks a rejection of `fetch` itself (as opposed to a refusal raised while preparing the request). */
+class FetchFailed extends Error {
+  constructor(cause: unknown) {
+    super("fetch failed", { cause });
+  }
+}
+
+type Failure =
+  | { kind: "aborted"; cause: unknown }
+  | { kind: "timeout"; cause: unknown }
+  | { kind: "connection"; cause: unknown; notProcessed: boolean };
+
+function connectionCode(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let i = 0; i < 4 && e && typeof e === "object"; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Drains and discards a body so the connection can be reused. */
+async function discard(res: Response): Promise<void> {
+  try {
+    await res.body?.cancel();
+  } catch {
+    // already consumed or aborted
+  }
+}
+
+async function readCapped(res: Response, limit: number): Promise<string> {
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    if (size >= limit) {
+      await reader.cancel().catch(() => {});
+      break;
+    }
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export function createTransport(options: TransportOptions, tokens?: TokenSource): TeamsTransport {
+  const redactor = options.redactor;
+  const log = options.logger;
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const wait = options.sleep ?? defaultSleep;
+  const maxRetryAfter = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+
+  interface Exchange {
+    method: HttpMethod;
+    url: URL;
+    body: RequestBody | undefined;
+    /** Headers for one attempt to `url`; `reauth` is true once, after a 401. */
+    headers(url: URL, reauth: boolean): Promise<Headers>;
+    idempotent: boolean;
+    confirmDelivered: (() => Promise<boolean>) | undefined;
+    maxRetries: number;
+    timeout: number;
+    signal: AbortSignal | undefined;
+    allowReauth: boolean;
+    followRedirects: boolean;
+  }
+
+  /** `release` stops the attempt's timeout clock: call it once the body has been read. */
+  type Outcome = { response: Response; url: URL; release: () => void } | { echo: true };
+
+  const describe = (method: string, url: URL): RedactedRequest => ({ method, url: redactor.url(url) });
+
+  /** One attempt, following redirects by hand so credentials never ride a redirect unchecked. */
+  const attempt = async (
+    ex: Exchange,
+    reauth: boolean,
+    signal: AbortSignal,
+  ): Promise<{ response: Response; url: URL }> => {
+    let url = ex.url;
+    let method: string = ex.method;
+    let body = ex.body;
+    for (let hop = 0; ; hop++) {
+      const headers = await ex.headers(url, reauth);
+      let response: Response;
+      try {
+        response = await options.fetch(url, { method, headers, body: body ?? null, signal, redirect: "manual" });
+      } catch (err) {
+        throw new FetchFailed(err);
+      }
+      const location = response.headers.get("location");
+      if (!ex.followRedirects || response.status < 300 || response.status > 399 || !location || hop >= MAX_REDIRECTS) {
+        return { response, url };
+      }
+      await discard(response);
+      url = new URL(location, url);
+      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === "POST")) {
+        method = "GET";
+        body = undefined;
+      }
+    }
+  };
+
+  const exchange = async (ex: Exchange): Promise<Outcome> => {
+    const label = `${ex.method} ${redactor.url(ex.url)}`;
+    let retries = 0;
+    let reauthed = false;
+    let reauthNext = false;
+    for (;;) {
+      if (ex.signal?.aborted) throw new AbortError(undefined, { cause: ex.signal.reason });
+      const timeoutController = new AbortController();
+      const timer = setTimeout(
+        () => timeoutController.abort(new TimeoutError(`No answer within ${ex.timeout} ms.`)),
+        ex.timeout,
+      );
+      const signal = ex.signal ? AbortSignal.any([ex.signal, timeoutController.signal]) : timeoutController.signal;
+      const started = now();
+      log?.debug(`→ ${label}${retries ? ` (retry ${retries})` : ""}`);
+      const release = (): void => clearTimeout(timer);
+      let failure: Failure | undefined;
+      let result: { response: Response; url: URL } | undefined;
+      try {
+        result = await attempt(ex, reauthNext, signal);
+      } catch (err) {
+        release();
+        if (!(err instanceof FetchFailed)) throw err; // policy refusals, token errors: not transport failures
+        if (ex.signal?.aborted) failure = { kind: "aborted", cause: ex.signal.reason };
+        else if (timeoutController.signal.aborted) failure = { kind: "timeout", cause: undefined };
+        else {
+          const code = connectionCode(err.cause);
+          failure = { kind: "connection", cause: code, notProcessed: code === "ECONNREFUSED" || code === "ENOTFOUND" };
+        }
+      }
+      reauthNext = false;
+
+      if (failure) {
+        if (failure.kind === "aborted") throw new AbortError(undefined, { cause: failure.cause });
+        const error =
+          failure.kind === "timeout"
+            ? new TimeoutError(`${label} got no answer within ${ex.timeout} ms.`)
+            : new ConnectionError(
+                `${label} failed: could not reach the service${failure.cause ? ` (${String(failure.cause)})` : ""}.`,
+              );
+        if (retries >= ex.maxRetries) throw error;
+        const mayRetry = ex.idempotent || (failure.kind === "connection" && failure.notProcessed);
+        if (!mayRetry) {
+          const delivered = await checkDelivered(ex, error);
+          if (delivered) return { echo: true };
+        }
+        const delay = backoffDelay(retries, random);
+        log?.warn(`${label}: ${error.message} Retrying in ${delay} ms (retry ${retries + 1} of ${ex.maxRetries}).`);
+        await pause(delay, ex.signal);
+        retries++;
+        continue;
+      }
+
+      const { response } = result!;
+      log?.debug(`← ${response.status} ${label} ${now() - started} ms`);
+
+      if (response.status === 401 && ex.allowReauth && !reauthed) {
+        reauthed = true;
+        reauthNext = true;
+        release();
+        await discard(response);
+        log?.info(`${label}: credentials rejected (401); refreshing them and retrying once.`);
+        continue;
+      }
+      if (isRetryableStatus(response.status) && retries < ex.maxRetries) {
+        const hinted = retryAfterFromHeaders(response.headers, now());
+        if (hinted === undefined || hinted <= maxRetryAfter) {
+          const notProcessed = isNotProcessedStatus(response.status);
+          if (!ex.idempotent && !notProcessed) {
+            if (!ex.confirmDelivered) return { ...result!, release };
+            release();
+            const delivered = await checkDelivered(ex, undefined);
+            if (delivered) {
+              await discard(response);
+              return { echo: true };
+            }
+          }
+          release();
+          await discard(response);
+          const delay = hinted ?? backoffDelay(retries, random);
+          log?.warn(
+            `${label}: HTTP ${response.status}; retrying in ${delay} ms (retry ${retries + 1} of ${ex.maxRetries}).`,
+          );
+          await pause(delay, ex.signal);
+          retries++;
+          continue;
+        }
+      }
+      return { ...result!, release };
+    }
+  };
+
+  /** For a non-idempotent request after an ambiguous failure: did it land after all? */
+  const checkDelivered = async (ex: Exchange, error: TeamsError | undefined): Promise<boolean> => {
+    if (!ex.confirmDelivered) {
+      if (error) throw error;
+      return false;
+    }
+    try {
+      return await ex.confirmDelivered();
+    } catch {
+      if (error) throw error;
+      return false;
+    }
+  };
+
+  const pause = async (ms: number, signal: AbortSignal | undefined): Promise<void> => {
+    try {
+      await wait(ms, signal);
+    } catch (err) {
+      throw new AbortError(undefined, { cause: err });
+    }
+  };
+
+  const request = async <T>(req: ApiRequest): Promise<ApiResponse<T>> => {
+    const url = buildUrl(req.url, req.query);
+    const method = req.method;
+    const baseHeaders = new Headers(options.headers);
+    for (const [k, v] of Object.entries(req.headers ?? {})) baseHeaders.set(k, v);
+    if (!baseHeaders.has("accept")) baseHeaders.set("accept", "application/json");
+    const body = serializeBody(req.body, baseHeaders);
+    const auth = req.auth;
+    if (auth.kind !== "none" && !tokens)
+      throw new TeamsError("not_signed_in", "This request needs a signed-in session.");
+
+    // The credentials sent on the last attempt, so a 401 refreshes exactly those.
+    let sentSkype: string | undefined;
+    let sentBearer: string | undefined;
+    const headers = async (target: URL, reauth: boolean): Promise<Headers> => {
+      const h = new Headers(baseHeaders);
+      if (auth.kind === "none" || !tokens) return h;
+      assertCredentialTarget(target, tokens.trustedOrigins(), redactor);
+      const signalOpt = req.signal ? { signal: req.signal } : {};
+      if (auth.kind === "skypetoken" || auth.kind === "bearer+skypetoken") {
+        const token = await tokens.skypeToken({ ...signalOpt, ...(reauth && sentSkype ? { stale: sentSkype } : {}) });
+        sentSkype = token;
+        if (auth.kind === "skypetoken") h.set("authentication", `skypetoken=${token}`);
+        else h.set("x-skypetoken", token);
+      }
+      if (auth.kind === "bearer" || auth.kind === "bearer+skypetoken") {
+        const token = await tokens.accessToken(auth.audience, {
+          ...signalOpt,
+          ...(reauth && sentBearer ? { stale: sentBearer } : {}),
+        });
+        sentBearer = token;
+        h.set("authorization", `Bearer ${token}`);
+      }
+      return h;
+    };
+
+    const outcome = await exchange({
+      method,
+      url,
+      body,
+      headers,
+      idempotent: req.idempotent ?? !(method === "POST" || method === "PATCH"),
+      confirmDelivered: req.confirmDelivered,
+      maxRetries: req.maxRetries ?? options.maxRetries ?? DEFAULT_MAX_RETRIES,
+      timeout: req.timeout ?? options.timeout ?? DEFAULT_TIMEOUT_MS,
+      signal: req.signal,
+      allowReauth: auth.kind !== "none",
+      followRedirects: true,
+    });
+    if ("echo" in outcome) {
+      return { status: 200, headers: new Headers(), body: undefined as T, requestId: undefined, confirmedByEcho: true };
+    }
+    const { response, release } = outcome;
+    const requestId = requestIdFrom(response.headers);
+    const described = describe(method, url);
+    if (response.status < 200 || response.status > 299) {
+      try {
+        throw await errorFrom(response, described);
+      } finally {
+        release();
+      }
+    }
+    const type = req.responseType ?? "json";
+    if (type === "none") {
+      release();
+      await discard(response);
+      return { status: response.status, headers: response.headers, body: undefined as T, requestId };
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (err) {
+      if (req.signal?.aborted) throw new AbortError(undefined, { cause: req.signal.reason });
+      if (err instanceof TimeoutError || (err as { name?: string } | undefined)?.name === "TimeoutError") {
+        throw new TimeoutError(`${described.method} ${described.url} did not finish its answer in time.`);
+      }
+      throw new ConnectionError(`${described.method} ${described.url} was cut off while reading the answer.`, {
+        cause: connectionCode(err),
+      });
+    } finally {
+      release();
+    }
+    if (type === "text") return { status: response.status, headers: response.headers, body: text as T, requestId };
+    if (text.trim() === "")
+      return { status: response.status, headers: response.headers, body: undefined as T, requestId };
+    try {
+      return { status: response.status, headers: response.headers, body: JSON.parse(text) as T, requestId };
+    } catch {
+      throw new ProtocolError(
+        `The service answered ${described.method} ${described.url} with HTTP ${response.status} but a body that is not valid JSON${requestId ? ` (request id ${requestId})` : ""}.`,
+      );
+    }
+  };
+
+  const errorFrom = async (response: Response, described: RedactedRequest): Promise<TeamsError> => {
+    let text = "";
+    try {
+      text = await readCapped(response, MAX_ERROR_BODY);
+    } catch {
+      // a body cut off mid-way: the status alone tells what happened
+    }
+    const contentType = response.headers.get("content-type") ?? "";
+    const trimmed = text.trimStart();
+    const html = /html/i.test(contentType) || trimmed.startsWith("<");
+    let body: unknown;
+    if (!html && trimmed !== "" && (trimmed.startsWith("{") || trimmed.startsWith("["))) {
+      try {
+        body = JSON.parse(trimmed);
+      } catch {
+        body = undefined;
+      }
+    }
+    const err = apiErrorFromResponse(
+      { status: response.status, headers: response.headers, body, html, request: described },
+      redactor,
+      now(),
+    );
+    log?.debug(`✗ ${err.name}: ${err.message}`);
+    return err;
+  };
+
+  const raw = async (req: RawRequest): Promise<Response> => {
+    const url = buildUrl(req.url);
+    const base = new Headers(options.headers);
+    for (const [k, v] of Object.entries(req.headers ?? {})) base.set(k, v);
+    const outcome = await exchange({
+      method: req.method,
+      url,
+      body: req.body,
+      headers: async () => new Headers(base),
+      idempotent: req.idempotent ?? req.method === "GET",
+      confirmDelivered: undefined,
+      maxRetries: req.maxRetries ?? options.maxRetries ?? DEFAULT_MAX_RETRIES,
+      timeout: req.timeout ?? options.timeout ?? DEFAULT_TIMEOUT_MS,
+      signal: req.signal,
+      allowReauth: false,
+      followRedirects: req.followRedirects ?? false,
+    });
+    if ("echo" in outcome) throw new TeamsError("internal", "unreachable: raw requests have no delivery check");
+    // The caller reads the body; a raw answer's body is small (token endpoint, sign-in page).
+    outcome.release();
+    return outcome.response;
+  };
+
+  return {
+    request,
+    raw,
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The one options object of TeamsClient (GUIDE §2). Every field is optional; {@link DEFAULT_OPTIONS}
+ * holds the defaults that are plain values.
+ */
+
+import type { CloudName } from "./auth/profiles.js";
+import type { TokenStore } from "./auth/store.js";
+import type { Env, FetchLike } from "./http/fetch.js";
+import type { Logger } from "./http/types.js";
+
+export interface TeamsClientOptions {
+  /**
+   * Which Teams: `enterprise` (login.microsoftonline.com + teams.microsoft.com), `consumer`
+   * (… + teams.live.com) or `emulator` (the local teams-emulator). A consumer account signed in
+   * through `enterprise` is detected from its token and switched over automatically.
+   * @default env TEAMS_CLOUD, else "enterprise"
+   */
+  cloud?: CloudName;
+  /**
+   * Sign-in root. Only this and `baseUrl` are configuration; every other service URL comes from the
+   * session's regionGtms.
+   * @default the cloud's (emulator: env TEAMS_LOGIN_URL, else "http://127.0.0.1:4380/login")
+   */
+  loginUrl?: string;
+  /**
+   * Teams root (authz lives under it).
+   * @default the cloud's (emulator: env TEAMS_BASE_URL, else "http://127.0.0.1:4380")
+   */
+  baseUrl?: string;
+  /**
+   * `fetch` implementation.
+   * @default global fetch; undici's fetch through an EnvHttpProxyAgent when HTTPS_PROXY/HTTP_PROXY is set
+   */
+  fetch?: FetchLike;
+  /**
+   * Receives redacted diagnostic lines (never a token).
+   * @default undefined (silent)
+   */
+  logger?: Logger;
+  /**
+   * Where the session rests between runs, or `false` to keep it in memory only.
+   * @default the OS keyring when one answers within 3 s (not when TEAMS_KEYRING=0), else a 0600 file
+   */
+  tokenStore?: TokenStore | false;
+  /**
+   * Session file of the file store.
+   * @default env TEAMS_TOKEN_FILE, else $XDG_CONFIG_HOME/teams-api/session.json (~/.config/…)
+   */
+  tokenFile?: string;
+  /**
+   * Clock in epoch milliseconds (tests move it to expire tokens).
+   * @default Date.now
+   */
+  now?: () => number;
+  /**
+   * Per-attempt timeout in milliseconds.
+   * @default 30000
+   */
+  timeout?: number;
+  /**
+   * Retries after the first attempt (connection errors, 408, 429, 5xx).
+   * @default 3
+   */
+  maxRetries?: number;
+  /**
+   * Opens the sign-in page for `authenticate()`; may be async. Return or resolve `false` when no
+   * browser could be opened, so the paste-the-redirect fallback is used.
+   * @default xdg-open / open / start, when a desktop session is present
+   */
+  openBrowser?: (url: string) => unknown;
+  /**
+   * Environment variables the client reads (TEAMS_*, proxies, XDG_CONFIG_HOME, HOME).
+   * @default process.env
+   */
+  env?: Env;
+  /**
+   * Refresh tokens this long before they expire.
+   * @default 300000 (5 minutes)
+   */
+  refreshAheadMs?: number;
+  /**
+   * How long `authenticate()` waits for the browser to come back.
+   * @default 300000 (5 minutes)
+   */
+  loginTimeout?: number;
+  /**
+   * @internal Test hooks that deliberately break the sign-in protocol to prove the service and the
+   * client react correctly. Never set them in real use.
+   */
+  testHooks?: TestHooks;
+}
+
+/** @internal */
+export interface TestHooks {
+  /** Replaces the PKCE verifier right before the code is redeemed. */
+  codeVerifier?: (verifier: string) => string;
+  /** Leaves out the `Origin` header single-page-app clients must send to the token endpoint. */
+  omitOrigin?: boolean;
+  /** Jitter source for backoff. */
+  random?: () => number;
+}
+
+/** Defaults for every option that has a plain value. */
+export const DEFAULT_OPTIONS = {
+  cloud: "enterprise",
+  timeout: 30_000,
+  maxRetries: 3,
+  refreshAheadMs: 5 * 60_000,
+  loginTimeout: 5 * 60_000,
+  tokenFileName: "session.json",
+  configDirName: "teams-api",
+  keyringTimeoutMs: 3_000,
+} as const;
