@@ -1,0 +1,54 @@
+/** Message content codecs: HTML ↔ text, mentions, reply quotes, reactions, system messages. */
+export { emoticonToEmoji } from "./emoji.js";
+export {
+  type Emotion,
+  type EmotionUser,
+  isValidReactionKey,
+  parseEmotions,
+  REACTION_KEYS,
+  type ReactionKey,
+  type ReactionSummary,
+  reactionEmoji,
+  summarizeReactions,
+} from "./emotions.js";
+export { escapeHtml } from "./escape.js";
+export { type HtmlToTextOptions, htmlToText } from "./html-to-text.js";
+export {
+  type BuiltMentions,
+  buildMentions,
+  MENTION_TYPE,
+  type MentionPerson,
+  mentionSpan,
+  parseMentions,
+} from "./mentions.js";
+export {
+  buildReplyQuote,
+  parseReplyQuote,
+  REPLY_PREVIEW_LENGTH,
+  REPLY_TYPE,
+  type ReplyQuote,
+  replyPreview,
+} from "./reply.js";
+export {
+  type CallEvent,
+  type CallParticipant,
+  describeSystemMessage,
+  formatCallDuration,
+  parseCallEvent,
+} from "./system.js";
+export { textToHtml } from "./text-to-html.js";
+export {
+  type CallActivityEvent,
+  type ConsumptionHorizonEvent,
+  joinNames,
+  type MembershipEvent,
+  type NameOf,
+  parseThreadActivity,
+  type RoleUpdateEvent,
+  renderThreadActivity,
+  type ThreadActivityEvent,
+  type ThreadActivityMember,
+  type ThreadPropertyEvent,
+  type TopicUpdateEvent,
+  type UnknownActivityEvent,
+} from "./thread-activity.js";
