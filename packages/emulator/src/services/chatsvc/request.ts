@@ -1,0 +1,112 @@
+import { AUDIENCES } from "@teams-api/protocol";
+import type { EmulatorContext } from "../../context.js";
+import { type EmuRequest, HttpError } from "../../http/types.js";
+import type { User } from "../../state/directory.js";
+
+/** The exact 401 the chat service answers (samples/errors.json). */
+export const authFailed = (): HttpError => new HttpError(401, "Authentication failed.");
+
+/**
+ * The caller of a chat request. Accepts `Authentication: skypetoken=<jwt>` and `X-Skypetoken: <jwt>`
+ * (§2.2, §9.5); a skypetoken wins over an `Authorization: Bearer` sent alongside. Through the AFD
+ * proxy path (`/api/chatsvc/{region}/v1`) an IC3 bearer token alone is accepted too (SQ, YTC).
+ */
+export function authenticate(ctx: EmulatorContext, req: EmuRequest, viaAfd: boolean): User {
+  const candidates: string[] = [];
+  const authn = req.headers.authentication;
+  if (authn) {
+    const m = /^\s*skypetoken=(.+)$/i.exec(authn);
+    if (m?.[1]) candidates.push(m[1].trim());
+  }
+  const x = req.headers["x-skypetoken"]?.trim();
+  if (x) candidates.push(x);
+  for (const token of candidates) {
+    try {
+      return ctx.tokens.verifySkypeToken(token).user;
+    } catch {
+      // try the next header; none valid → 401 below
+    }
+  }
+  if (candidates.length === 0 && viaAfd) {
+    const bearer = /^\s*Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "")?.[1];
+    if (bearer) {
+      try {
+        return ctx.tokens.verifyBearer(bearer, AUDIENCES.ic3).user;
+      } catch {
+        // fall through
+      }
+    }
+  }
+  throw authFailed();
+}
+
+export const badRequest = (message: string): HttpError => new HttpError(400, message);
+
+/** The JSON body as an object; 400 when it is not JSON or not an object. */
+export function objectBody(req: EmuRequest): Record<string, unknown> {
+  if (req.rawBody.length === 0) throw badRequest("The request body is empty; a JSON object is required.");
+  const body = req.json<unknown>();
+  if (!body || typeof body !== "object" || Array.isArray(body))
+    throw badRequest("The request body must be a JSON object.");
+  return body as Record<string, unknown>;
+}
+
+/** The JSON body as an object, or `{}` when the body is empty. */
+export function optionalObjectBody(req: EmuRequest): Record<string, unknown> {
+  return req.rawBody.length === 0 || req.rawBody.toString("utf8").trim() === "" ? {} : objectBody(req);
+}
+
+/** An integer query parameter: 400 when present but not a non-negative integer. */
+export function intParam(req: EmuRequest, name: string): number | undefined {
+  const raw = req.url.searchParams.get(name);
+  if (raw === null) return undefined;
+  if (!/^\d{1,16}$/.test(raw.trim())) throw badRequest(`Invalid value '${raw}' for query parameter '${name}'.`);
+  return Number(raw.trim());
+}
+
+/** `pageSize`: a positive integer, clamped to `max`. */
+export function pageSizeParam(req: EmuRequest, fallback: number, max: number): number {
+  const n = intParam(req, "pageSize");
+  if (n === undefined) return fallback;
+  if (n < 1) throw badRequest("Query parameter 'pageSize' must be at least 1.");
+  return Math.min(n, max);
+}
+
+export function optionalString(body: Record<string, unknown>, key: string): string | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") throw badRequest(`Field '${key}' must be a string.`);
+  return v;
+}
+
+export function requiredString(body: Record<string, unknown>, key: string): string {
+  const v = body[key];
+  if (v === undefined || v === null) throw badRequest(`Missing required field '${key}'.`);
+  if (typeof v !== "string") throw badRequest(`Field '${key}' must be a string.`);
+  return v;
+}
+
+/** A property bag: an object, or the same object JSON-encoded in a string (§9.4 #6). */
+export function optionalObject(body: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
+  let v = body[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === "string") {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      throw badRequest(`Field '${key}' must be an object.`);
+    }
+  }
+  if (!v || typeof v !== "object" || Array.isArray(v)) throw badRequest(`Field '${key}' must be an object.`);
+  return v as Record<string, unknown>;
+}
+
+/** Builds a query string the way the service writes its links: readable ids, `|` unescaped. */
+export function query(params: Record<string, string | number | undefined>): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined) continue;
+    parts.push(`${k}=${encodeURIComponent(String(v)).replace(/%7C/gi, "|")}`);
+  }
+  return parts.length ? `?${parts.join("&")}` : "";
+}
