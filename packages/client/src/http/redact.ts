@@ -8,8 +8,11 @@
  *   `skypetoken=…` credentials, and every exact secret value the token manager registered.
  */
 
-/** Keys whose values are secrets. */
-export const SECRET_KEY = /token|authorization|cookie|skypetoken|code|secret|password|assertion/i;
+/**
+ * Keys whose values are secrets: GUIDE §2's list plus `authentication` (the chat service's
+ * `Authentication: skypetoken=…` header) and `passw` (AAD's form field is `passwd`).
+ */
+export const SECRET_KEY = /token|authorization|authentication|cookie|skypetoken|code|secret|passw|assertion/i;
 
 /** Keys that match {@link SECRET_KEY} by name but only ever hold public error or protocol codes. */
 const PUBLIC_KEYS = new Set([
@@ -28,8 +31,8 @@ export const REDACTED = "[redacted]";
 const SHAPES: readonly RegExp[] = [
   // Compact JWS/JWE: three or more base64url segments, the first a JSON header.
   /eyJ[A-Za-z0-9_-]{2,}(?:\.[A-Za-z0-9_-]*){2,4}/g,
-  // AAD refresh tokens `0.AX4A…` and the emulator's `0.EMU…`.
-  /\b0\.[A-Za-z0-9][A-Za-z0-9_.*!$~-]{15,}/g,
+  // AAD refresh tokens and codes `0.AX4A…` / `1.AX4A…`, the emulator's `0.EMU…` / `1.EMU…`.
+  /\b[01]\.(?=[A-Za-z0-9_.*!$~-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9_.*!$~-]{15,}/g,
   // MSA refresh tokens `M.C5…_BAY.0.U.-…`.
   /\bM\.[A-Z0-9]{2,}_[A-Z0-9]{2,}\.[A-Za-z0-9_.*!$~-]{16,}/g,
   // Opaque MSA access tokens `EwA…`.
