@@ -177,6 +177,18 @@ describe("control plane", () => {
     assert.equal((await control(emu, "POST", "tokens/expire", { refreshTokens: "yes" })).status, 400);
   });
 
+  it("tokens/revoke revokes a user's refresh tokens", async () => {
+    const alice = await signIn(emu, "alice@contoso.com");
+    const bob = await signIn(emu, "bob@contoso.com");
+    const res = await control(emu, "POST", "tokens/revoke", { user: "alice@contoso.com" });
+    assert.equal(res.status, 200);
+    assert.ok(((await res.json()) as { revoked: number }).revoked >= 1);
+    await expectAadError(await refresh(emu, alice.refresh_token, SPACES_SCOPE), 400, "invalid_grant", 9002313);
+    assert.equal((await refresh(emu, bob.refresh_token, SPACES_SCOPE)).status, 200, "others keep theirs");
+    assert.equal((await control(emu, "POST", "tokens/revoke", { user: "nobody@contoso.com" })).status, 404);
+    assert.equal((await control(emu, "POST", "tokens/revoke", { user: 7 })).status, 400);
+  });
+
   it("reset answers, then restores seeded state, start variants and no faults", async () => {
     const t = await signIn(emu, "bob@contoso.com");
     await control(emu, "PUT", "variants", { consumerAuthzShape: "tokens" });

@@ -178,6 +178,42 @@ describe("login: token endpoint", () => {
   });
   after(() => emu.close());
 
+  it("end to end over raw fetch: authorize → form → 302 → token (Origin) → refresh → authz → skypetoken", async () => {
+    const { verifier, challenge } = pkce();
+    const page = await fetch(authorizeUrl(emu, { challenge, state: "e2e-state", responseMode: "fragment" }));
+    assert.equal(page.status, 200);
+    const posted = await submitForm(emu, await page.text(), "alice@contoso.com", emu.password);
+    assert.equal(posted.status, 302);
+    const location = posted.headers.get("location")!;
+    assert.ok(
+      location.startsWith("https://teams.microsoft.com/v2#"),
+      "back to the registered redirect, in the fragment",
+    );
+    const back = redirectParams(location, "fragment");
+    assert.equal(back.get("state"), "e2e-state");
+    const exchange = await tokenCall(emu, {
+      client_id: WEB,
+      grant_type: "authorization_code",
+      code: back.get("code")!,
+      redirect_uri: "https://teams.microsoft.com/v2",
+      code_verifier: verifier,
+      scope: "https://chatsvcagg.teams.microsoft.com/.default openid profile offline_access",
+    });
+    assert.equal(exchange.status, 200);
+    const first = (await exchange.json()) as { access_token: string; refresh_token: string };
+    assert.equal(jwtPayload(first.access_token).aud, "https://chatsvcagg.teams.microsoft.com");
+    const spaces = await refresh(emu, first.refresh_token, SPACES_SCOPE);
+    assert.equal(spaces.status, 200);
+    const bearer = ((await spaces.json()) as { access_token: string }).access_token;
+    const authz = await fetch(`${emu.baseUrl}/api/authsvc/v1.0/authz`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${bearer}` },
+    });
+    assert.equal(authz.status, 200);
+    const skype = ((await authz.json()) as { tokens: { skypeToken: string } }).tokens.skypeToken;
+    assert.equal(emu.context.tokens.verifySkypeToken(skype).mri, "8:orgid:2b7e4f10-6c1d-4e8a-a3f5-9d0c1b2e3f41");
+  });
+
   it("runs the full PKCE flow: code → tokens → refresh for a second audience", async () => {
     const c = await getCode(emu, "alice@contoso.com", { nonce: "nonce-1" });
     assert.equal(c.state, "st-123");

@@ -17,6 +17,8 @@ import { emulatorTokens } from "../services/login/tokens.js";
  *   DELETE /_emulator/faults/{id}       clears one → 204 (404 when unknown)
  *   POST   /_emulator/tokens/expire     expires every access/id/skypetoken issued so far;
  *                                       body {"refreshTokens":true} expires refresh tokens too
+ *   POST   /_emulator/tokens/revoke     revokes refresh tokens: body {"user":"<sign-in name>"} or {} for
+ *                                       all (the next refresh answers invalid_grant AADSTS9002313)
  *   GET    /_emulator/variants          the current variants
  *   PUT    /_emulator/variants          partial Variants → the new variants
  */
@@ -179,6 +181,16 @@ export function controlRoutes(ctx: EmulatorContext, reset: () => void): Route[] 
     return { status: 200, body: { expired: true, refreshTokens: body.refreshTokens === true } };
   };
 
+  const revokeTokens = (req: EmuRequest): EmuResponse => {
+    const body = objectBody(req, true);
+    for (const key of Object.keys(body)) if (key !== "user") throw bad(`Unknown field '${key}'.`);
+    if (body.user !== undefined && typeof body.user !== "string") throw bad("'user' must be a sign-in name.");
+    const user = body.user === undefined ? undefined : ctx.directory.byLogin(body.user);
+    if (body.user !== undefined && !user) throw new HttpError(404, `No user '${String(body.user)}'.`);
+    const revoked = tokens.revokeRefreshTokens(user ? { user } : {});
+    return { status: 200, body: { revoked } };
+  };
+
   const getVariants = (): EmuResponse => ({ status: 200, body: { ...ctx.variants } });
 
   const putVariants = (req: EmuRequest): EmuResponse => {
@@ -212,6 +224,7 @@ export function controlRoutes(ctx: EmulatorContext, reset: () => void): Route[] 
     route("DELETE", "faults", clearFaults),
     route("DELETE", "faults/(?<id>\\d+)", removeFault),
     route("POST", "tokens/expire", expireTokens),
+    route("POST", "tokens/revoke", revokeTokens),
     route("GET", "variants", getVariants),
     route("PUT", "variants", putVariants),
   ];
