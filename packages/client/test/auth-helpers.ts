@@ -20,11 +20,12 @@ export async function emulator(options: Parameters<typeof startEmulator>[0] = {}
   return startEmulator({ port: 0, ...options });
 }
 
-/** A client for the emulator, memory-only unless a store is given, keyring off. */
+/** A client for the emulator: memory-only unless a store or session file is given, keyring off. */
 export function clientFor(emu: Emulator, options: TeamsClientOptions = {}): TeamsClient {
   return new TeamsClient({
     cloud: "emulator",
-    tokenStore: false,
+    // memory-only unless the test names a session file
+    ...(options.tokenFile === undefined ? { tokenStore: false as const } : {}),
     maxRetries: 3,
     ...options,
     env: { ...emu.env(), TEAMS_KEYRING: "0", ...(options.env ?? {}) },

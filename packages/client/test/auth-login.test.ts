@@ -191,7 +191,7 @@ describe("sign-in against the emulator", () => {
       [GRACE, "consumer"],
     ] as const) {
       const file = join(dir, `${kind}.json`);
-      const first = clientFor(emu, { tokenStore: undefined, tokenFile: file });
+      const first = clientFor(emu, { tokenFile: file });
       await first.signInWithPassword(user, PASSWORD);
       const refreshToken = (JSON.parse(await readFile(file, "utf8")) as { refreshToken: string }).refreshToken;
       const second = clientFor(emu);
