@@ -427,8 +427,8 @@ describe("login: token endpoint", () => {
         device_code: "x",
       }),
       400,
-      "unsupported_grant_type",
-      70003,
+      "bad_verification_code",
+      70018,
     );
     await expectAadError(
       await tokenCall(emu, { client_id: NATIVE, grant_type: "authorization_code" }, { tenant: "nowhere.example" }),
@@ -436,13 +436,12 @@ describe("login: token endpoint", () => {
       "invalid_request",
       90002,
     );
-    const dc = await fetch(`${emu.loginUrl}/common/oauth2/v2.0/devicecode`, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ client_id: NATIVE, scope: SPACES_SCOPE }),
-    });
-    const dcBody = await expectAadError(dc, 400, "invalid_request", 70003);
-    assert.match(String(dcBody.error_description), /not emulated/);
+    await expectAadError(
+      await tokenCall(emu, { client_id: NATIVE, grant_type: "password", username: "alice@contoso.com", password: "x" }),
+      400,
+      "unsupported_grant_type",
+      70003,
+    );
   });
 
   it("issues consumer tokens with the scope string as audience and the consumer tenant", async () => {
@@ -484,6 +483,108 @@ describe("login: token endpoint", () => {
       "invalid_grant",
       50020,
     );
+  });
+});
+
+describe("login: device code flow (§1.6)", () => {
+  let emu: Emulator;
+  let now = Date.UTC(2025, 0, 6, 9, 0, 0);
+  before(async () => {
+    emu = await startEmulator({ port: 0, now: () => now });
+  });
+  after(() => emu.close());
+
+  const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+  const start = async (tenant = "organizations") => {
+    const res = await fetch(`${emu.loginUrl}/${tenant}/oauth2/v2.0/devicecode`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ client_id: NATIVE, scope: SPACES_SCOPE }),
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("content-type"), "application/json; charset=utf-8");
+    return (await res.json()) as Record<string, unknown>;
+  };
+  const poll = (deviceCode: string, tenant = "organizations") =>
+    tokenCall(emu, { client_id: NATIVE, grant_type: DEVICE_GRANT, device_code: deviceCode }, { tenant });
+
+  /** The person's side: open the verification page, enter the code, sign in. */
+  const approve = async (verificationUri: string, code: string, login: string, password: string) => {
+    const first = await fetch(verificationUri);
+    assert.equal(first.status, 200);
+    const codeForm = parseForm(await first.text());
+    assert.ok(codeForm.fields.has("otc"));
+    const entered = await fetch(new URL(codeForm.action, emu.origin), {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ otc: code.toLowerCase() }),
+    });
+    assert.equal(entered.status, 200);
+    return submitForm(emu, await entered.text(), login, password);
+  };
+
+  it("answers the v2 devicecode fields with numbers as numbers", async () => {
+    const dc = await start();
+    assert.equal(typeof dc.user_code, "string");
+    assert.equal(typeof dc.device_code, "string");
+    assert.equal(dc.verification_uri, `${emu.loginUrl}/devicelogin`);
+    assert.equal(dc.expires_in, 900);
+    assert.equal(dc.interval, 5);
+    assert.ok(String(dc.message).includes(String(dc.user_code)));
+  });
+
+  it("polls pending (the errors.json sample), then issues tokens once the person signs in", async () => {
+    const dc = await start();
+    const pending = await expectAadError(await poll(String(dc.device_code)), 400, "authorization_pending", 70016);
+    const errors = sample<{ examples: Array<{ service: string; status: number; body: Record<string, unknown> }> }>(
+      "errors.json",
+    );
+    const ex = errors.examples.find((e) => e.service === "aad-devicecode")!;
+    assert.equal(pending.error, ex.body.error);
+    assert.ok(String(pending.error_description).startsWith(String(ex.body.error_description).replace(/\.$/, "")));
+
+    const wrong = await approve(String(dc.verification_uri), String(dc.user_code), "alice@contoso.com", "nope");
+    assert.equal(wrong.status, 200);
+    assert.match(await wrong.text(), /AADSTS50126/);
+    await expectAadError(await poll(String(dc.device_code)), 400, "authorization_pending", 70016);
+
+    const ok = await approve(String(dc.verification_uri), String(dc.user_code), "alice@contoso.com", emu.password);
+    assert.equal(ok.status, 200);
+    assert.match(await ok.text(), /You have signed in/);
+    const res = await poll(String(dc.device_code));
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { access_token: string; refresh_token: string };
+    assert.equal(jwtPayload(body.access_token).aud, "https://api.spaces.skype.com");
+    assert.ok(body.refresh_token.startsWith("0.EMU"));
+    await expectAadError(await poll(String(dc.device_code)), 400, "invalid_grant", 54005);
+  });
+
+  it("rejects a bad user code on the page, consumer accounts at organizations, and expires after 15 minutes", async () => {
+    const bad = await fetch(`${emu.loginUrl}/devicelogin`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ otc: "NOTACODE1" }),
+    });
+    assert.equal(bad.status, 200);
+    assert.match(await bad.text(), /That code didn.*t work/);
+
+    const dc = await start();
+    const consumer = await approve(
+      String(dc.verification_uri),
+      String(dc.user_code),
+      "grace@outlook.com",
+      emu.password,
+    );
+    assert.equal(consumer.status, 200);
+    assert.match(await consumer.text(), /AADSTS50020/);
+
+    const t0 = now;
+    now += 901_000;
+    try {
+      await expectAadError(await poll(String(dc.device_code)), 400, "expired_token", 70019);
+    } finally {
+      now = t0;
+    }
   });
 });
 

@@ -107,3 +107,34 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
   "Referrer-Policy": "no-referrer",
 };
+
+/** The device-login page: enter the code shown on the device (PROTOCOL.md §1.6). */
+export function deviceCodePage(options: {
+  action: string;
+  error?: { message: string; code: number } | undefined;
+}): string {
+  const error = options.error
+    ? `<p id="error" class="error" role="alert" data-aadsts="${options.error.code}">${escapeHtml(options.error.message)}</p>`
+    : "";
+  const describedBy = options.error ? ' aria-describedby="error" aria-invalid="true"' : "";
+  return document(
+    "Enter code",
+    `<h1 id="title">Enter code</h1>
+<p class="note">Enter the code displayed on your app or device.</p>
+<form method="post" action="${escapeHtml(options.action)}" aria-labelledby="title" novalidate>
+${error}
+<label for="otc">Code</label>
+<input id="otc" name="otc" type="text" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" required${describedBy}>
+<button type="submit" id="idSIButton9">Next</button>
+</form>`,
+  );
+}
+
+/** The page that ends a device-code sign-in. */
+export function deviceDonePage(appName: string): string {
+  return document(
+    "Signed in",
+    `<h1>${escapeHtml(appName)}</h1>
+<p role="status">You have signed in to the ${escapeHtml(appName)} application on your device. You may now close this window.</p>`,
+  );
+}

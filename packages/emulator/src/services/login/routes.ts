@@ -4,7 +4,7 @@ import type { EmulatorContext } from "../../context.js";
 import { type EmuRequest, type EmuResponse, HttpError, type Route } from "../../http/types.js";
 import type { Tenant, User } from "../../state/directory.js";
 import { membershipsOf, type TenantMembership } from "./memberships.js";
-import { errorPage, PAGE_HEADERS, signInPage } from "./page.js";
+import { deviceCodePage, deviceDonePage, errorPage, PAGE_HEADERS, signInPage } from "./page.js";
 import { emulatorTokens, FOCI_FAMILY, isSpaClient, parseScopeParam, type ResourceGrant } from "./tokens.js";
 
 /**
@@ -13,8 +13,13 @@ import { emulatorTokens, FOCI_FAMILY, isSpaClient, parseScopeParam, type Resourc
  * grants, FOCI, the SPA Origin rules of PROTOCOL.md §1.5), JWKS and OIDC discovery. Errors use the
  * AAD JSON shape (§9.2) through HttpError({aadError, aadCode}).
  *
- * Not emulated (clear AAD-shaped errors): device code (§1.6), v1 endpoints, implicit/hybrid
- * response types, response_mode=form_post, client credentials and ROPC.
+ * Device code (§1.6, v2): `/oauth2/v2.0/devicecode` → user_code + device_code; the person enters
+ * the code at `${loginUrl}/devicelogin` and signs in there; polls answer authorization_pending
+ * (AADSTS70016) until then, expired_token (AADSTS70019) after 15 min. `slow_down` is not emulated
+ * (polls are never throttled).
+ *
+ * Not emulated (clear AAD-shaped errors): v1 endpoints, implicit/hybrid response types,
+ * response_mode=form_post, client credentials and ROPC.
  */
 
 type Authority =
@@ -30,6 +35,11 @@ const CLIENT_ACCOUNTS: Readonly<Record<string, "enterprise" | "consumer" | "any"
 };
 
 const CODE_TTL_MS = 10 * 60 * 1000;
+const DEVICE_CODE_TTL_SEC = 900;
+const DEVICE_POLL_INTERVAL_SEC = 5;
+const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+/** User codes avoid look-alike characters (0/O, 1/I). */
+const USER_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 const PKCE_VALUE = /^[A-Za-z0-9._~-]{43,128}$/;
 
@@ -46,6 +56,18 @@ interface AuthorizeRequest {
   readonly loginHint: string | undefined;
   /** The request's own parameters, carried through the form in hidden fields. */
   readonly carry: ReadonlyMap<string, string>;
+}
+
+interface DeviceRecord {
+  readonly deviceCode: string;
+  readonly userCode: string;
+  readonly clientId: string;
+  readonly authority: Authority;
+  readonly scope: string;
+  readonly expiresAt: number;
+  state: "pending" | "approved" | "redeemed";
+  user?: User;
+  membership?: TenantMembership;
 }
 
 interface CodeRecord {
@@ -71,6 +93,7 @@ const missingParameter = (name: string): HttpError =>
 export function loginRoutes(ctx: EmulatorContext): Route[] {
   const tokens = emulatorTokens(ctx.tokens);
   const codes = new Map<string, CodeRecord>();
+  const devices = new Map<string, DeviceRecord>();
 
   const resolveAuthority = (name: string): Authority | undefined => {
     const n = name.toLowerCase();
@@ -624,11 +647,13 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
         return redeemCode(req, form, authority, clientId);
       case "refresh_token":
         return redeemRefresh(req, form, authority, clientId);
+      case DEVICE_GRANT:
+        return redeemDeviceCode(req, form, clientId);
       default:
         throw aad(
           "unsupported_grant_type",
           70003,
-          `The app requested an unsupported grant type '${grantType}'. teams-emulator emulates the authorization_code and refresh_token grants only (device code is not emulated).`,
+          `The app requested an unsupported grant type '${grantType}'. teams-emulator emulates the authorization_code, refresh_token and device_code grants only.`,
         );
     }
   };
@@ -706,12 +731,151 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
     };
   };
 
-  const deviceCode = (): EmuResponse => {
-    throw aad(
-      "invalid_request",
-      70003,
-      "The device code flow is not emulated by teams-emulator; use the authorization code flow with PKCE.",
-    );
+  // ── Device code (§1.6) ────────────────────────────────────────────────────────────────────
+
+  const userCode = (): string => {
+    const bytes = randomBytes(9);
+    return [...bytes].map((b) => USER_CODE_ALPHABET[b % USER_CODE_ALPHABET.length]).join("");
+  };
+
+  const deviceAuthorization = (req: EmuRequest): EmuResponse => {
+    const authorityName = req.params.tenant!;
+    const contentType = (req.headers["content-type"] ?? "").toLowerCase();
+    const form = contentType.startsWith("application/x-www-form-urlencoded") ? req.form() : new URLSearchParams();
+    const authority = resolveAuthority(authorityName);
+    if (!authority) throw aad("invalid_request", 90002, tenantNotFound(authorityName));
+    const clientId = form.get("client_id");
+    if (!clientId) throw missingParameter("client_id");
+    if (!Object.hasOwn(CLIENT_ACCOUNTS, clientId)) {
+      throw aad(
+        "unauthorized_client",
+        700016,
+        `Application with identifier '${clientId}' was not found in the directory '${directoryName(authority)}'.`,
+      );
+    }
+    const scope = form.get("scope")?.trim();
+    if (!scope) throw missingParameter("scope");
+    parseScopeParam(scope, false);
+    let code = userCode();
+    while ([...devices.values()].some((d) => d.userCode === code)) code = userCode();
+    const deviceCode = `DAQAB${randomBytes(48).toString("base64url")}`;
+    devices.set(deviceCode, {
+      deviceCode,
+      userCode: code,
+      clientId,
+      authority,
+      scope,
+      expiresAt: ctx.now() + DEVICE_CODE_TTL_SEC * 1000,
+      state: "pending",
+    });
+    const verificationUri = `${ctx.loginUrl}/devicelogin`;
+    return {
+      status: 200,
+      headers: { "Cache-Control": "no-store, no-cache", Pragma: "no-cache" },
+      body: {
+        user_code: code,
+        device_code: deviceCode,
+        verification_uri: verificationUri,
+        expires_in: DEVICE_CODE_TTL_SEC,
+        interval: DEVICE_POLL_INTERVAL_SEC,
+        message: `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${code} to authenticate.`,
+      },
+    };
+  };
+
+  const DEVICE_ACTION = "/login/devicelogin";
+
+  const deviceLoginPage = (): EmuResponse => page(200, deviceCodePage({ action: DEVICE_ACTION }));
+
+  const deviceLoginSubmit = (req: EmuRequest): EmuResponse => {
+    const form = req.form();
+    const entered = (form.get("otc") ?? "").trim().toUpperCase().replaceAll("-", "");
+    const record = [...devices.values()].find((d) => d.userCode === entered && d.state === "pending");
+    if (!record) {
+      return page(
+        200,
+        deviceCodePage({
+          action: DEVICE_ACTION,
+          error: { message: "That code didn't work. Check the code and try again.", code: 70018 },
+        }),
+      );
+    }
+    if (record.expiresAt <= ctx.now()) {
+      return page(
+        200,
+        deviceCodePage({
+          action: DEVICE_ACTION,
+          error: { message: "That code has expired. Start over on your device to get a new code.", code: 70019 },
+        }),
+      );
+    }
+    const hidden = new Map([["otc", record.userCode]]);
+    const signIn = (username?: string, error?: { message: string; code: number }) =>
+      page(
+        200,
+        signInPage({
+          action: DEVICE_ACTION,
+          hidden,
+          username,
+          error: error ? { ...error, requestId: req.id } : undefined,
+          audienceNote: `signing in to Microsoft Teams on another device (${audienceNote(record.authority, record.clientId)})`,
+        }),
+      );
+    if (!form.has("login")) return signIn();
+    const login = (form.get("login") ?? "").trim();
+    const user = ctx.directory.byLogin(login);
+    if (!user || user.password !== (form.get("passwd") ?? "")) {
+      return signIn(login, {
+        message: "Your account or password is incorrect. If you don't remember your password, reset it now.",
+        code: 50126,
+      });
+    }
+    const membership = membershipFor(record.authority, user, record.clientId);
+    if ("code" in membership) return signIn(login, membership);
+    record.state = "approved";
+    record.user = user;
+    record.membership = membership;
+    return page(200, deviceDonePage("Microsoft Teams"));
+  };
+
+  const redeemDeviceCode = (req: EmuRequest, form: URLSearchParams, clientId: string): EmuResponse => {
+    checkOrigin(clientId, req.headers.origin, false);
+    // v2 sends device_code; v1 clients send code.
+    const deviceCode = form.get("device_code") ?? form.get("code");
+    if (!deviceCode) throw missingParameter("device_code");
+    const record = devices.get(deviceCode);
+    if (!record || record.clientId !== clientId) {
+      throw aad(
+        "bad_verification_code",
+        70018,
+        "The provided value for the input parameter 'device_code' is not valid.",
+      );
+    }
+    if (record.state === "redeemed") {
+      throw aad(
+        "invalid_grant",
+        54005,
+        "OAuth2 Authorization code was already redeemed, please retry with a new valid code.",
+      );
+    }
+    if (record.expiresAt <= ctx.now()) {
+      throw aad("expired_token", 70019, "Verification code expired.");
+    }
+    if (record.state === "pending" || !record.user || !record.membership) {
+      throw aad(
+        "authorization_pending",
+        70016,
+        "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
+      );
+    }
+    record.state = "redeemed";
+    return tokenResponse(req, {
+      user: record.user,
+      membership: record.membership,
+      clientId,
+      scope: record.scope,
+      spa: isSpaClient(clientId),
+    });
   };
 
   const T = "(?<tenant>[^/]+)";
@@ -725,7 +889,9 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
     route("GET", new RegExp(`^/login/${T}/oauth2/v2\\.0/authorize/?$`), authorize),
     route("POST", new RegExp(`^/login/${T}/login/?$`), submitCredentials),
     route("POST", new RegExp(`^/login/${T}/oauth2/v2\\.0/token/?$`), token),
-    route("POST", new RegExp(`^/login/${T}/oauth2/v2\\.0/devicecode/?$`), deviceCode),
+    route("POST", new RegExp(`^/login/${T}/oauth2/v2\\.0/devicecode/?$`), deviceAuthorization),
+    route("GET", /^\/login\/devicelogin\/?$/, deviceLoginPage),
+    route("POST", /^\/login\/devicelogin\/?$/, deviceLoginSubmit),
     route("GET", new RegExp(`^/login/${T}/discovery/v2\\.0/keys/?$`), keys),
     route("GET", new RegExp(`^/login/${T}/v2\\.0/\\.well-known/openid-configuration/?$`), openidConfiguration),
   ];
