@@ -615,11 +615,11 @@ export class ChatState {
     }
     this.threads.set(id, t);
     const others = [...t.members.keys()].filter((m) => m !== creator.mri);
-    const added = this.addActivity(t, "AddMember", creator.mri, now, others);
-    const topicMessage = topic ? this.addActivity(t, "TopicUpdate", creator.mri, now, topic) : undefined;
+    const activity: StoredMessage[] = [];
+    if (others.length) activity.push(this.addActivity(t, "AddMember", creator.mri, now, others));
+    if (topic) activity.push(this.addActivity(t, "TopicUpdate", creator.mri, now, topic));
     this.#emitThreadUpdate(t);
-    this.#emitNewMessage(t, added);
-    if (topicMessage) this.#emitNewMessage(t, topicMessage);
+    for (const m of activity) this.#emitNewMessage(t, m);
     this.#emitConversationUpdate(t, t.members.keys());
     return t;
   }

@@ -3,6 +3,8 @@ import type { Route } from "../../http/types.js";
 import { ChatState, registerChatState } from "../../state/chat.js";
 import { seedDemoChats } from "../../state/seed.js";
 import { conversationRoutes } from "./conversations.js";
+import { mutationRoutes } from "./mutations.js";
+import { threadRoutes } from "./threads.js";
 
 /**
  * The chat service (IC3, PROTOCOL.md §2) at the emulator's root — `regionGtms.chatService` — and
@@ -17,5 +19,5 @@ export function chatsvcRoutes(ctx: EmulatorContext, options: { seed: "demo" | "e
   });
   if (options.seed === "demo") seedDemoChats(state);
   registerChatState(ctx, state);
-  return [...conversationRoutes(ctx, state)];
+  return [...conversationRoutes(ctx, state), ...mutationRoutes(ctx, state), ...threadRoutes(ctx, state)];
 }
