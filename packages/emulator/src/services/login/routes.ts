@@ -480,13 +480,11 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
         scopes: parsed.grant.scopes,
         chainExpiresAt: args.chainExpiresAt,
       });
-      if (args.spa)
-        body.refresh_token_expires_in = Math.max(
-          0,
-          Math.round(
-            ((args.chainExpiresAt ?? ctx.now() + tokens.lifetimes.spaRefreshTokenSec * 1000) - ctx.now()) / 1000,
-          ),
-        );
+      if (args.spa) {
+        // SPA refresh tokens say how long their fixed 24 h chain has left.
+        const chainEnd = args.chainExpiresAt ?? ctx.now() + tokens.lifetimes.spaRefreshTokenSec * 1000;
+        body.refresh_token_expires_in = Math.max(0, Math.round((chainEnd - ctx.now()) / 1000));
+      }
     }
     if (parsed.oidc.has("openid")) {
       body.id_token = tokens.mintIdToken({
