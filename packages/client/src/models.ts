@@ -4,6 +4,7 @@
  */
 import type {
   ConversationKind,
+  ThreadActivityEvent,
   WireConversation,
   WireMessage,
   WireShortProfile,
@@ -27,18 +28,11 @@ export interface Reaction {
   readonly users: string[];
 }
 
-/** A parsed `ThreadActivity/*` system message (member added, topic changed…). */
-export interface MessageActivity {
-  /** The part after `ThreadActivity/`, e.g. `AddMember`, `DeleteMember`, `TopicUpdate`, `MemberJoined`. */
-  readonly kind: string;
-  /** Who did it. */
-  readonly initiator?: string;
-  /** Whom it was done to (members added/removed, role changed). */
-  readonly targets: string[];
-  /** New value (topic, role, flag) when the activity carries one. */
-  readonly value?: string;
-  readonly at?: Date;
-}
+/**
+ * A parsed `ThreadActivity/*` system message (member added, topic changed…): the protocol's
+ * ThreadActivityEvent (`kind`, `initiator`, `members`, `topic`…).
+ */
+export type MessageActivity = ThreadActivityEvent;
 
 export interface Message {
   /** Server id: arrival time in ms, as a string. */
@@ -53,7 +47,10 @@ export interface Message {
   readonly from: Person;
   /** Raw content as the service sent it (HTML for `RichText/Html`). Untrusted. */
   readonly content: string;
-  /** Terminal-safe plain text (mentions as `@Name`, images as `[image: …]`). Still untrusted text. */
+  /**
+   * Terminal-safe plain text (mentions as `@Name`, images as `[image: …]`); for system messages the
+   * rendered line ("Dana added Evan"). Still untrusted text.
+   */
   readonly text: string;
   readonly composedAt?: Date;
   readonly arrivedAt: Date;

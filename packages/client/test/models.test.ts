@@ -77,11 +77,12 @@ describe("toMessage on chat-messages-list.json", () => {
     assert.equal(m.isSystem, true);
     assert.equal(m.clientMessageId, undefined, "clientmessageid 0 means none");
     assert.deepEqual(m.activity, {
-      kind: "AddMember",
+      kind: "addMember",
+      time: 1718100000000,
       initiator: ALICE,
-      targets: [CAROL],
-      at: new Date(1718100000000),
+      members: [{ mri: CAROL }],
     });
+    assert.equal(m.text, "Alice Example added Unknown user", "names known at mapping time; never a raw MRI");
     assert.equal(m.from.mri, ALICE, "a bare MRI in from is accepted");
   });
 });
@@ -109,7 +110,7 @@ describe("toMessage variants and malformed input", () => {
     });
     const whole = toMessage({ ...base, properties: JSON.stringify({ emotions, mentions }) });
     for (const m of [asValue, asString, whole]) {
-      assert.deepEqual(m.reactions, [{ key: "heart", count: 2, users: [BOB, CAROL] }], "oldest first; follow dropped");
+      assert.deepEqual(m.reactions, [{ key: "heart", count: 2, users: [CAROL, BOB] }], "follow and empty dropped");
       assert.deepEqual(m.mentions, [{ mri: BOB, displayName: "Bob" }]);
     }
   });

@@ -38,16 +38,17 @@ import type {
   Message,
   SentMessage,
 } from "../models.js";
+import { buildReplyQuote, composeHtml, composeText, escapeHtml, looksLikeHtml, type MentionInput } from "./content.js";
 import {
-  applyMentions,
-  escapeHtml,
-  looksLikeHtml,
-  type MentionInput,
-  renderActivity,
-  replyQuoteHtml,
-  textToHtml,
-} from "./content.js";
-import { msFrom, toConversation, toConversationDetails, toHorizons, toMember, toMessage } from "./map.js";
+  messageProperties,
+  messageText,
+  msFrom,
+  toConversation,
+  toConversationDetails,
+  toHorizons,
+  toMember,
+  toMessage,
+} from "./map.js";
 import { MiddleTierService } from "./middle-tier.js";
 import { NameResolver } from "./names.js";
 import { requestOptions } from "./util.js";
@@ -266,37 +267,24 @@ export class ChatService {
     return items;
   }
 
-  /** Adds names the service left out and renders activity lines, in one batched lookup. */
+  /** Adds names the service left out and renders system lines with real names, in one batched lookup. */
   async #decorate(messages: Message[]): Promise<Message[]> {
     this.#names.rememberMessages(messages);
     const needed = new Set<string>();
     for (const m of messages) {
       if (!m.from.displayName && m.from.mri && !m.isSystem) needed.add(m.from.mri);
-      if (m.activity) {
-        if (m.activity.initiator) needed.add(m.activity.initiator);
-        for (const t of m.activity.targets) needed.add(t);
-      }
+      if (m.activity && "initiator" in m.activity && m.activity.initiator) needed.add(m.activity.initiator);
+      if (m.activity && "members" in m.activity) for (const t of m.activity.members) needed.add(t.mri);
     }
     const names = needed.size ? await this.#names.displayNames(needed) : new Map<string, string>();
-    const name = (mri: string): string => names.get(mri) ?? this.#names.peek(mri);
+    const nameOf = (mri: string): string => names.get(mri) ?? this.#names.peek(mri);
     return messages.map((m) => {
       let out = m;
-      if (!m.from.displayName && m.from.mri && !m.isSystem)
-        out = { ...out, from: { ...m.from, displayName: name(m.from.mri) } };
-      if (m.activity) {
-        const a = m.activity;
-        out = {
-          ...out,
-          text: renderActivity(
-            {
-              kind: a.kind,
-              targets: a.targets,
-              ...(a.initiator !== undefined ? { initiator: a.initiator } : {}),
-              ...(a.value !== undefined ? { value: a.value } : {}),
-            },
-            name,
-          ),
-        };
+      if (!m.from.displayName && m.from.mri && !m.isSystem) {
+        out = { ...out, from: { ...m.from, displayName: nameOf(m.from.mri) } };
+      }
+      if (m.isSystem && !m.isDeleted) {
+        out = { ...out, text: messageText(m.messageType, m.content, messageProperties(m.raw), false, nameOf) };
       }
       return out;
     });
@@ -457,21 +445,22 @@ export class ChatService {
       if (opts.mentions?.length) throw new InvalidArgumentError("Mentions need messageType RichText/Html.");
       return { content: escapeHtml(content), messagetype: "Text" };
     }
-    const format = opts.format ?? "auto";
-    let html = format === "html" || (format === "auto" && looksLikeHtml(content)) ? content : textToHtml(content);
-    let mentions: string | undefined;
-    if (opts.mentions?.length) {
-      for (const m of opts.mentions) {
-        checkMri(m?.mri);
-        if (typeof m.displayName !== "string" || m.displayName.trim() === "") {
-          throw new InvalidArgumentError("A mention needs a display name.");
-        }
+    for (const m of opts.mentions ?? []) {
+      checkMri(m?.mri);
+      if (typeof m.displayName !== "string" || m.displayName.trim() === "") {
+        throw new InvalidArgumentError("A mention needs a display name.");
       }
-      const applied = applyMentions(html, opts.mentions);
-      html = applied.html;
-      mentions = applied.property;
     }
-    return { content: html, messagetype: "RichText/Html", ...(mentions ? { mentions } : {}) };
+    const format = opts.format ?? "auto";
+    const composed =
+      format === "html" || (format === "auto" && looksLikeHtml(content))
+        ? composeHtml(content, opts.mentions)
+        : composeText(content, opts.mentions);
+    return {
+      content: composed.html,
+      messagetype: "RichText/Html",
+      ...(composed.mentions ? { mentions: composed.mentions } : {}),
+    };
   }
 
   /**
@@ -633,7 +622,7 @@ export class ChatService {
     if (quoted.isSystem) throw new InvalidArgumentError("That is a system message; it cannot be replied to.");
     const authorName = quoted.from.displayName || (await this.#names.displayName(quoted.from.mri));
     const reply = this.#compose(content, { ...options, messageType: "RichText/Html" });
-    const quote = replyQuoteHtml({
+    const quote = buildReplyQuote({
       messageId: quoted.id,
       authorMri: quoted.from.mri,
       authorName,

@@ -5,14 +5,18 @@
  */
 import {
   conversationKind,
+  describeSystemMessage,
+  htmlToText,
   mriFromContactUrl,
+  type NameOf,
   parseMaybeJson,
-  parseMaybeJsonArray,
+  parseMentions,
   parseReplyChainId,
   parseTeamsTimestamp,
+  parseThreadActivity,
+  summarizeReactions,
+  type ThreadActivityEvent,
   type WireConversation,
-  type WireEmotion,
-  type WireMention,
   type WireMessage,
   type WireMessageProperties,
   type WireShortProfile,
@@ -26,13 +30,11 @@ import type {
   ConversationDetails,
   ConversationMember,
   Message,
-  MessageActivity,
   Person,
   Reaction,
   TenantInfo,
   UserProfile,
 } from "../models.js";
-import { htmlToText, parseThreadActivity } from "./content.js";
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -68,51 +70,48 @@ export function messageProperties(wire: WireMessage): WireMessageProperties {
 }
 
 function reactionsFrom(props: WireMessageProperties): Reaction[] {
-  const out: Reaction[] = [];
-  for (const e of parseMaybeJsonArray<WireEmotion>(props.emotions)) {
-    if (!isObject(e) || typeof e.key !== "string" || e.key === "follow") continue;
-    const users = (Array.isArray(e.users) ? e.users : [])
-      .filter((u) => isObject(u) && typeof u.mri === "string")
-      .sort((a, b) => (msFrom(a.time) ?? 0) - (msFrom(b.time) ?? 0))
-      .map((u) => u.mri);
-    const unique = [...new Set(users)];
-    if (unique.length === 0) continue;
-    out.push({ key: e.key, count: unique.length, users: unique });
-  }
-  return out;
+  return summarizeReactions(props.emotions).map((r) => ({ key: r.key, count: r.count, users: r.users }));
 }
 
 function mentionsFrom(props: WireMessageProperties): Person[] {
   const seen = new Set<string>();
   const out: Person[] = [];
-  for (const m of parseMaybeJsonArray<WireMention>(props.mentions)) {
-    if (!isObject(m) || typeof m.mri !== "string" || seen.has(m.mri)) continue;
+  for (const m of parseMentions(props.mentions)) {
+    if (!m.mri || seen.has(m.mri)) continue;
     seen.add(m.mri);
-    out.push({ mri: m.mri, displayName: typeof m.displayName === "string" ? m.displayName : "" });
+    out.push({ mri: m.mri, displayName: m.displayName });
   }
   return out;
 }
 
 const SYSTEM_PREFIXES = ["ThreadActivity/", "Event/", "Control/", "Signal/"];
+const SYSTEM_TYPES = new Set(["RichText/Media_CallRecording", "RichText/Media_CallTranscript"]);
 
 export function isSystemMessageType(messageType: string): boolean {
-  return SYSTEM_PREFIXES.some((p) => messageType.startsWith(p));
+  return SYSTEM_TYPES.has(messageType) || SYSTEM_PREFIXES.some((p) => messageType.startsWith(p));
 }
 
-/** Plain text of a message's content by its type (activity lines are rendered later, with names). */
-function textOf(messageType: string, content: string, deleted: boolean): string {
-  if (deleted) return "";
-  if (messageType === "Text") return htmlToText(content);
-  if (messageType.startsWith("ThreadActivity/") || messageType.startsWith("Control/")) return "";
-  if (messageType.startsWith("Event/Call")) return "Call";
-  return htmlToText(content);
+/** Terminal-safe text of a message: activity and call lines for system messages, else its content as text. */
+export function messageText(
+  messageType: string,
+  content: string,
+  props: WireMessageProperties,
+  deleted: boolean,
+  nameOf: NameOf,
+): string {
+  if (deleted || messageType.startsWith("Control/")) return "";
+  if (isSystemMessageType(messageType)) return describeSystemMessage(messageType, content, nameOf) ?? "";
+  return htmlToText(content, props.mentions !== undefined ? { mentions: props.mentions } : {});
 }
+
+/** Names for activity lines when nothing better is known yet (services re-render with resolved names). */
+export const UNKNOWN_NAME = "Unknown user";
 
 /**
  * Wire message → Message. `conversationId` is the conversation it was fetched from, used when the
- * message does not say.
+ * message does not say; `nameOf` names people in activity lines.
  */
-export function toMessage(wire: unknown, conversationId?: string): Message {
+export function toMessage(wire: unknown, conversationId?: string, nameOf?: NameOf): Message {
   if (!isObject(wire)) throw new ProtocolError("The chat service sent a message that is not an object.");
   const w = wire as WireMessage;
   const id = str(w.id);
@@ -141,14 +140,10 @@ export function toMessage(wire: unknown, conversationId?: string): Message {
     "";
   const clientMessageId = str(w.clientmessageid);
   const isDeleted = deletedAt !== undefined;
-  const parsed = parseThreadActivity(messageType, content);
-  const activity: MessageActivity | undefined = parsed && {
-    kind: parsed.kind,
-    targets: parsed.targets,
-    ...(parsed.initiator !== undefined ? { initiator: parsed.initiator } : {}),
-    ...(parsed.value !== undefined ? { value: parsed.value } : {}),
-    ...(parsed.at !== undefined ? { at: new Date(parsed.at) } : {}),
-  };
+  const activity: ThreadActivityEvent | undefined = messageType.startsWith("ThreadActivity/")
+    ? parseThreadActivity(messageType, content)
+    : undefined;
+  const names: NameOf = nameOf ?? ((mri) => (mri === fromMri && displayName ? displayName : UNKNOWN_NAME));
 
   return {
     id,
@@ -158,7 +153,7 @@ export function toMessage(wire: unknown, conversationId?: string): Message {
     messageType,
     from: { mri: fromMri, displayName },
     content: isDeleted ? "" : content,
-    text: textOf(messageType, content, isDeleted),
+    text: messageText(messageType, content, props, isDeleted, names),
     ...(composedAt ? { composedAt } : {}),
     arrivedAt,
     ...(editedAt ? { editedAt } : {}),
