@@ -126,7 +126,12 @@ describe("transport against the emulator", () => {
   it("asks confirmDelivered after an ambiguous failure: retries when it did not land, stops when it did", async () => {
     let asked = 0;
     await control(emu, "/faults", { status: 503, count: 1, path: AUTHZ_PATH, phase: "before" });
-    const retried = await post({ confirmDelivered: async () => (asked++, false) });
+    const retried = await post({
+      confirmDelivered: async () => {
+        asked++;
+        return false;
+      },
+    });
     assert.equal(retried.status, 200);
     assert.equal(asked, 1);
     assert.equal(counting.count("POST", /\/authz$/), 2);
