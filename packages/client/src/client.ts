@@ -21,7 +21,16 @@ import { redactingLogger } from "./http/logger.js";
 import { Redactor } from "./http/redact.js";
 import { createTransport, type TeamsTransport } from "./http/transport.js";
 import type { Identity, Logger, RequestOptions, ServiceContext } from "./http/types.js";
+import type { Conversation, Message, SentMessage } from "./models.js";
 import { DEFAULT_OPTIONS, type TeamsClientOptions } from "./options.js";
+import {
+  ChatService,
+  type GetConversationsOptions,
+  type GetMessagesOptions,
+  type SendMessageOptions,
+} from "./services/chat.js";
+import { MiddleTierService } from "./services/middle-tier.js";
+import { NameResolver } from "./services/names.js";
 
 /** Options of `authenticate()`. */
 export interface AuthenticateOptions {
@@ -45,6 +54,12 @@ export class TeamsClient {
    * Internal-ish: stable for the services of this package and for custom services built on it.
    */
   readonly context: ServiceContext;
+  /** Conversations, messages, reactions, read state, group chats (the chat service). */
+  readonly chat: ChatService;
+  /** Profiles, user lookup, tenants (the middle tier). */
+  readonly middleTier: MiddleTierService;
+  /** Display names for MRIs and titles for conversations, cached and batched. */
+  readonly names: NameResolver;
   readonly #options: TeamsClientOptions;
   readonly #env: Env;
   readonly #cloud: CloudName;
@@ -106,6 +121,28 @@ export class TeamsClient {
       middleTierAudience: async () => tokens.middleTierAudience(),
       now: this.#now,
     };
+
+    this.middleTier = new MiddleTierService(this.context);
+    this.names = new NameResolver(this.context, {
+      middleTier: this.middleTier,
+      threadMembers: (id, o) => this.chat.threadMembers(id, o),
+    });
+    this.chat = new ChatService(this.context, { names: this.names });
+  }
+
+  /** Recent conversations with display titles (shortcut for `chat.getConversations`). */
+  getConversations(options?: GetConversationsOptions): Promise<Conversation[]> {
+    return this.chat.getConversations(options);
+  }
+
+  /** A conversation's messages, newest first (shortcut for `chat.getMessages`). */
+  getMessages(conversationId: string, options?: GetMessagesOptions): Promise<Message[]> {
+    return this.chat.getMessages(conversationId, options);
+  }
+
+  /** Sends a message, exactly once even across retries (shortcut for `chat.sendMessage`). */
+  sendMessage(conversationId: string, content: string, options?: SendMessageOptions): Promise<SentMessage> {
+    return this.chat.sendMessage(conversationId, content, options);
   }
 
   /** The cloud this client talks to. */

@@ -48,4 +48,34 @@ export type {
   TokenSource,
   Transport,
 } from "./http/types.js";
+export type {
+  ConsumptionHorizon,
+  Conversation,
+  ConversationDetails,
+  ConversationMember,
+  CreatedChat,
+  Message,
+  MessageActivity,
+  Person,
+  Reaction,
+  SentMessage,
+  TenantInfo,
+  UserProfile,
+} from "./models.js";
 export { DEFAULT_OPTIONS, type TeamsClientOptions } from "./options.js";
+// ── Services ────────────────────────────────────────────────────────────────────────────────────
+export {
+  CHAT_DEFAULTS,
+  ChatService,
+  type ChatServiceOptions,
+  type ComposeOptions,
+  type CreateChatOptions,
+  type GetConversationsOptions,
+  type GetMessagesOptions,
+  type MemberRole,
+  newClientMessageId,
+  type SendMessageOptions,
+} from "./services/chat.js";
+export type { MentionInput } from "./services/content.js";
+export { MiddleTierService, SHORT_PROFILE_BATCH_SIZE } from "./services/middle-tier.js";
+export { joinNames, NAME_RESOLVER_DEFAULTS, NameResolver, type NameResolverOptions } from "./services/names.js";
