@@ -1,5 +1,8 @@
 import * as assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { AUDIENCES, CLIENT_IDS } from "@teams-api/protocol";
+import { membershipsOf } from "../src/services/login/memberships.js";
+import { emulatorTokens } from "../src/services/login/tokens.js";
 import {
   ALICE,
   ALICE_BOB,
@@ -444,6 +447,28 @@ describe("auth and errors", () => {
     assert.equal(r.status, 404);
     assert.equal(r.json.errorCode, 404);
     assert.match(r.json.message, /not emulated/);
+  });
+
+  it("through the AFD path an IC3 bearer alone is accepted; at the root it is not", async () => {
+    const tokens = emulatorTokens(world.emu.context.tokens);
+    const alice = world.emu.users.find((u) => u.mri === ALICE)!;
+    const bearer = (audience: string) =>
+      tokens.mintAccessToken({
+        user: alice,
+        membership: membershipsOf(world.emu.context.directory, alice)[0]!,
+        clientId: CLIENT_IDS.teamsWeb,
+        grant: { audience, scopes: [`${audience}/.default`], scp: ["user_impersonation"] },
+      }).token;
+    const afd = `/api/chatsvc/emea/v1/users/ME/conversations/${FALCON}/messages?pageSize=1`;
+    const ok = await world.callWithHeaders("GET", afd, { Authorization: `Bearer ${bearer(AUDIENCES.ic3)}` });
+    assert.equal(ok.status, 200);
+    const wrongAudience = await world.callWithHeaders("GET", afd, {
+      Authorization: `Bearer ${bearer(AUDIENCES.spaces)}`,
+    });
+    assert.equal(wrongAudience.status, 401);
+    assert.deepEqual(wrongAudience.json, { errorCode: 401, message: "Authentication failed." });
+    const root = await world.callWithHeaders("GET", path, { Authorization: `Bearer ${bearer(AUDIENCES.ic3)}` });
+    assert.equal(root.status, 401);
   });
 
   it("serves the AFD proxy path with links on that base", async () => {

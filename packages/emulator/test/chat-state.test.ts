@@ -181,6 +181,9 @@ describe("chat state rules", () => {
     assert.throws(() => w.state.post(w.user(ALICE), `19:${b}_${a}@unq.gbl.spaces`, text("x")), { status: 404 });
     assert.throws(() => w.state.post(w.user(BOB), `19:${a}_${b}@unq.gbl.spaces`, text("x")), { status: 403 });
     assert.equal(w.state.threads.has(`19:${a}_${b}@unq.gbl.spaces`), false);
+    const typing = { content: "", messagetype: "Control/Typing", contenttype: "Application/Message" };
+    assert.throws(() => w.state.post(w.user(FRANK), `19:${a}_${b}@unq.gbl.spaces`, typing), { status: 404 });
+    assert.equal(w.state.threads.has(`19:${a}_${b}@unq.gbl.spaces`), false, "typing creates no chat");
     w.state.post(w.user(FRANK), `19:${a}_${b}@unq.gbl.spaces`, text("x"));
     assert.equal(w.state.threads.get(`19:${a}_${b}@unq.gbl.spaces`)!.members.size, 2);
   });

@@ -425,7 +425,11 @@ export class ChatState {
   post(sender: User, conversationId: string, input: SendInput): { message: StoredMessage; stored: boolean } {
     const viewer = sender.mri;
     const { threadId } = parseReplyChainId(conversationId);
-    if (!this.threads.has(threadId) && threadId.endsWith("@unq.gbl.spaces")) this.#implicitOneOnOne(sender, threadId);
+    const ephemeral = input.messagetype.startsWith("Control/");
+    // Only a real message creates a 1:1 chat; typing into one that does not exist yet is a 404.
+    if (!this.threads.has(threadId) && threadId.endsWith("@unq.gbl.spaces") && !ephemeral) {
+      this.#implicitOneOnOne(sender, threadId);
+    }
     const { thread, root } = this.conversation(viewer, conversationId);
     const now = this.now();
     const fields = {
@@ -442,10 +446,10 @@ export class ChatState {
       emotions: [],
       ...(root ? { rootId: root.id } : {}),
     };
-    if (input.messagetype.startsWith("Control/")) {
-      const ephemeral: StoredMessage = { ...fields, sequenceId: 0, threadId: thread.id, version: fields.id };
-      this.#emitNewMessage(thread, ephemeral);
-      return { message: ephemeral, stored: false };
+    if (ephemeral) {
+      const typing: StoredMessage = { ...fields, sequenceId: 0, threadId: thread.id, version: fields.id };
+      this.#emitNewMessage(thread, typing);
+      return { message: typing, stored: false };
     }
     const message = this.insert(thread, fields);
     this.#emitNewMessage(thread, message);
