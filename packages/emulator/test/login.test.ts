@@ -588,6 +588,78 @@ describe("login: device code flow (§1.6)", () => {
   });
 });
 
+describe("login: v1 endpoints (resource=)", () => {
+  let emu: Emulator;
+  before(async () => {
+    emu = await startEmulator({ port: 0 });
+  });
+  after(() => emu.close());
+
+  const v1 = (path: string, params: Record<string, string>) =>
+    fetch(`${emu.loginUrl}/common/oauth2/${path}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(params),
+    });
+
+  it("answers devicecode with verification_url and numbers as strings; polls with code=", async () => {
+    const res = await v1("devicecode", { client_id: NATIVE, resource: "https://api.spaces.skype.com" });
+    assert.equal(res.status, 200);
+    const dc = (await res.json()) as Record<string, unknown>;
+    assert.equal(typeof dc.verification_url, "string");
+    assert.equal(dc.verification_uri, undefined);
+    assert.equal(dc.expires_in, "900");
+    assert.equal(dc.interval, "5");
+    const poll = await v1("token", { client_id: NATIVE, grant_type: "device_code", code: String(dc.device_code) });
+    await expectAadError(poll, 400, "authorization_pending", 70016);
+  });
+
+  it("redeems a refresh token for a resource with the v1 token fields", async () => {
+    const t = await signIn(emu, "alice@contoso.com", { clientId: NATIVE });
+    const res = await v1("token", {
+      client_id: NATIVE,
+      grant_type: "refresh_token",
+      refresh_token: t.refresh_token,
+      resource: "https://chatsvcagg.teams.microsoft.com",
+    });
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as Record<string, unknown>;
+    assert.equal(body.resource, "https://chatsvcagg.teams.microsoft.com");
+    for (const k of ["expires_in", "ext_expires_in", "expires_on", "not_before"]) {
+      assert.equal(typeof body[k], "string", k);
+      assert.match(String(body[k]), /^\d+$/, k);
+    }
+    assert.equal(body.foci, "1");
+    assert.equal(body.token_type, "Bearer");
+    assert.ok(String(body.refresh_token).startsWith("0.EMU"));
+    assert.equal(jwtPayload(String(body.access_token)).aud, "https://chatsvcagg.teams.microsoft.com");
+  });
+
+  it("serves the v1 authorize form (resource= becomes the request's scope)", async () => {
+    const q = new URLSearchParams({
+      client_id: NATIVE,
+      response_type: "code",
+      redirect_uri: NATIVE_REDIRECT,
+      resource: "https://api.spaces.skype.com",
+      state: "v1",
+    });
+    const page = await fetch(`${emu.loginUrl}/common/oauth2/authorize?${q}`);
+    assert.equal(page.status, 200);
+    const res = await submitForm(emu, await page.text(), "bob@contoso.com", emu.password);
+    assert.equal(res.status, 302);
+    const code = redirectParams(res.headers.get("location")!).get("code")!;
+    const tok = await v1("token", {
+      client_id: NATIVE,
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: NATIVE_REDIRECT,
+      resource: "https://api.spaces.skype.com",
+    });
+    assert.equal(tok.status, 200);
+    assert.equal(((await tok.json()) as Record<string, unknown>).resource, "https://api.spaces.skype.com");
+  });
+});
+
 describe("login: discovery", () => {
   let emu: Emulator;
   before(async () => {

@@ -18,7 +18,10 @@ import { emulatorTokens, FOCI_FAMILY, isSpaClient, parseScopeParam, type Resourc
  * (AADSTS70016) until then, expired_token (AADSTS70019) after 15 min. `slow_down` is not emulated
  * (polls are never throttled).
  *
- * Not emulated (clear AAD-shaped errors): v1 endpoints, implicit/hybrid response types,
+ * v1 endpoints (`/oauth2/authorize`, `/oauth2/token`, `/oauth2/devicecode` with `resource=`) map
+ * onto the same flows and answer in the v1 field forms.
+ *
+ * Not emulated (clear AAD-shaped errors): implicit/hybrid response types,
  * response_mode=form_post, client credentials and ROPC.
  */
 
@@ -85,6 +88,12 @@ interface CodeRecord {
 /** An AAD JSON error (400 unless said otherwise). */
 function aad(error: string, code: number, message: string, status = 400): HttpError {
   return new HttpError(status, message, { aadError: error, aadCode: code });
+}
+
+/** A form body; a body of another type carries no parameters (AAD then reports the first missing one). */
+function formOf(req: EmuRequest): URLSearchParams {
+  const contentType = (req.headers["content-type"] ?? "").toLowerCase();
+  return contentType.startsWith("application/x-www-form-urlencoded") ? req.form() : new URLSearchParams();
 }
 
 const missingParameter = (name: string): HttpError =>
@@ -358,9 +367,9 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
       }),
     );
 
-  const authorize = (req: EmuRequest): EmuResponse => {
+  const authorize = (req: EmuRequest, params: URLSearchParams = req.url.searchParams): EmuResponse => {
     const authorityName = req.params.tenant!;
-    const v = validateAuthorize(req.url.searchParams, authorityName, req.id);
+    const v = validateAuthorize(params, authorityName, req.id);
     if (!v.ok) return v.response;
     return formPage(authorityName, v.authority, v.request, v.request.loginHint);
   };
@@ -615,10 +624,8 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
     });
   };
 
-  const token = (req: EmuRequest): EmuResponse => {
+  const token = (req: EmuRequest, form: URLSearchParams = formOf(req)): EmuResponse => {
     const authorityName = req.params.tenant!;
-    const contentType = (req.headers["content-type"] ?? "").toLowerCase();
-    const form = contentType.startsWith("application/x-www-form-urlencoded") ? req.form() : new URLSearchParams();
     const authority = resolveAuthority(authorityName);
     if (!authority) throw aad("invalid_request", 90002, tenantNotFound(authorityName));
     const grantType = form.get("grant_type");
@@ -736,10 +743,8 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
     return [...bytes].map((b) => USER_CODE_ALPHABET[b % USER_CODE_ALPHABET.length]).join("");
   };
 
-  const deviceAuthorization = (req: EmuRequest): EmuResponse => {
+  const deviceAuthorization = (req: EmuRequest, form: URLSearchParams = formOf(req)): EmuResponse => {
     const authorityName = req.params.tenant!;
-    const contentType = (req.headers["content-type"] ?? "").toLowerCase();
-    const form = contentType.startsWith("application/x-www-form-urlencoded") ? req.form() : new URLSearchParams();
     const authority = resolveAuthority(authorityName);
     if (!authority) throw aad("invalid_request", 90002, tenantNotFound(authorityName));
     const clientId = form.get("client_id");
@@ -876,6 +881,76 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
     });
   };
 
+  // ── v1 endpoints (§1.3: still used by PT/AAD) ────────────────────────────────────────────────
+  // `resource=` instead of `scope`; the same flows underneath. Token answers carry the v1 fields
+  // (numbers as strings, expires_on, not_before, resource, foci); devicecode answers
+  // `verification_url` and strings (§1.6). Tokens themselves are the same as v2.
+
+  const v1Scope = (resource: string | null): string | undefined =>
+    resource ? `${resource.replace(/\/+$/, "")}/.default openid profile offline_access` : undefined;
+
+  const authorizeV1 = (req: EmuRequest): EmuResponse => {
+    const params = new URLSearchParams(req.url.searchParams);
+    const scope = v1Scope(params.get("resource")) ?? "openid profile offline_access";
+    params.delete("resource");
+    params.set("scope", scope);
+    return authorize(req, params);
+  };
+
+  const tokenV1 = (req: EmuRequest): EmuResponse => {
+    const form = new URLSearchParams(formOf(req));
+    const scope = v1Scope(form.get("resource"));
+    form.delete("resource");
+    if (scope) form.set("scope", scope);
+    if (form.get("grant_type") === "device_code" || form.get("grant_type") === DEVICE_GRANT) {
+      form.set("grant_type", DEVICE_GRANT);
+      form.delete("scope");
+    }
+    const out = token(req, form);
+    const body = out.body as Record<string, unknown>;
+    const claims = JSON.parse(
+      Buffer.from(String(body.access_token).split(".")[1] ?? "", "base64url").toString("utf8"),
+    ) as Record<string, unknown>;
+    const clientId = form.get("client_id") ?? "";
+    return {
+      ...out,
+      body: {
+        token_type: body.token_type,
+        scope: String(claims.scp ?? ""),
+        expires_in: String(body.expires_in),
+        ext_expires_in: String(body.ext_expires_in),
+        expires_on: String(claims.exp),
+        not_before: String(claims.nbf),
+        resource: String(claims.aud),
+        access_token: body.access_token,
+        ...(body.refresh_token !== undefined ? { refresh_token: body.refresh_token } : {}),
+        ...(FOCI_FAMILY.has(clientId) ? { foci: "1" } : {}),
+        ...(body.id_token !== undefined ? { id_token: body.id_token } : {}),
+      },
+    };
+  };
+
+  const deviceAuthorizationV1 = (req: EmuRequest): EmuResponse => {
+    const form = new URLSearchParams(formOf(req));
+    const resource = form.get("resource");
+    if (!resource) throw missingParameter("resource");
+    form.delete("resource");
+    form.set("scope", v1Scope(resource)!);
+    const out = deviceAuthorization(req, form);
+    const body = out.body as Record<string, unknown>;
+    return {
+      ...out,
+      body: {
+        user_code: body.user_code,
+        device_code: body.device_code,
+        verification_url: body.verification_uri,
+        expires_in: String(body.expires_in),
+        interval: String(body.interval),
+        message: body.message,
+      },
+    };
+  };
+
   const T = "(?<tenant>[^/]+)";
   const route = (method: string, pattern: RegExp, handler: Route["handler"]): Route => ({
     method,
@@ -884,12 +959,15 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
     handler,
   });
   return [
-    route("GET", new RegExp(`^/login/${T}/oauth2/v2\\.0/authorize/?$`), authorize),
+    route("GET", new RegExp(`^/login/${T}/oauth2/v2\\.0/authorize/?$`), (req) => authorize(req)),
     route("POST", new RegExp(`^/login/${T}/login/?$`), submitCredentials),
-    route("POST", new RegExp(`^/login/${T}/oauth2/v2\\.0/token/?$`), token),
-    route("POST", new RegExp(`^/login/${T}/oauth2/v2\\.0/devicecode/?$`), deviceAuthorization),
+    route("POST", new RegExp(`^/login/${T}/oauth2/v2\\.0/token/?$`), (req) => token(req)),
+    route("POST", new RegExp(`^/login/${T}/oauth2/v2\\.0/devicecode/?$`), (req) => deviceAuthorization(req)),
     route("GET", /^\/login\/devicelogin\/?$/, deviceLoginPage),
     route("POST", /^\/login\/devicelogin\/?$/, deviceLoginSubmit),
+    route("GET", new RegExp(`^/login/${T}/oauth2/authorize/?$`), (req) => authorizeV1(req)),
+    route("POST", new RegExp(`^/login/${T}/oauth2/token/?$`), tokenV1),
+    route("POST", new RegExp(`^/login/${T}/oauth2/devicecode/?$`), deviceAuthorizationV1),
     route("GET", new RegExp(`^/login/${T}/discovery/v2\\.0/keys/?$`), keys),
     route("GET", new RegExp(`^/login/${T}/v2\\.0/\\.well-known/openid-configuration/?$`), openidConfiguration),
   ];
