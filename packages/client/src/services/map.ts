@@ -227,7 +227,8 @@ export function toConversation(wire: unknown, selfMri?: string): Conversation {
   const productThreadType = typeof tp["productThreadType"] === "string" ? tp["productThreadType"] : undefined;
   return {
     id,
-    kind: conversationKind(id),
+    // Consumer 1:1 chats have thread-shaped ids (`19:uni01_…@thread.v2`); the thread says what it is.
+    kind: productThreadType === "OneOnOne" ? "oneOnOne" : conversationKind(id),
     topic,
     title: topic,
     threadType: typeof tp["threadType"] === "string" ? tp["threadType"] : "",

@@ -1,0 +1,104 @@
+/**
+ * Fixtures for the services' integration tests: the demo world's ids, signed-in clients for the
+ * demo users, and a fetch wrapper that records what the client sent (bodies included, never
+ * headers, so no token can reach test output).
+ */
+import type { Emulator } from "@teams-api/emulator";
+import type { FetchLike } from "../src/http/fetch.js";
+import type { TeamsClient, TeamsClientOptions } from "../src/index.js";
+import { clientFor, PASSWORD } from "./auth-helpers.js";
+
+export const MRI = {
+  alice: "8:orgid:2b7e4f10-6c1d-4e8a-a3f5-9d0c1b2e3f41",
+  bob: "8:orgid:9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+  carol: "8:orgid:c0ffee00-1234-4abc-9def-0123456789ab",
+  dana: "8:orgid:d4a1e5b2-7c3f-4e09-8b6a-2f1d0c9e8b7a",
+  evan: "8:orgid:e5b2f6c3-8d4a-4f1a-9c7b-3a2e1d0f9c8b",
+  frank: "8:orgid:f6c3a7d4-9e5b-4a2b-8d8c-4b3f2e1a0d9c",
+  grace: "8:live:.cid.1a2b3c4d5e6f7081",
+} as const;
+
+export const LOGIN = {
+  alice: "alice@contoso.com",
+  bob: "bob@contoso.com",
+  carol: "carol@fabrikam.com",
+  dana: "dana@contoso.com",
+  evan: "evan@contoso.com",
+  frank: "frank@contoso.com",
+} as const;
+
+/** The seeded conversations (emulator state/seed.ts). */
+export const CHAT = {
+  aliceBob: "19:2b7e4f10-6c1d-4e8a-a3f5-9d0c1b2e3f41_9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d@unq.gbl.spaces",
+  projectFalcon: "19:4f0e2d1c3b5a49788e6d5c4b3a291807@thread.v2",
+  falconGeneral: "19:7d1e5c3a9b2f4e60a8c4d2e0f1b3a597@thread.tacv2",
+  untitledGroup: "19:8c1f3e5a7b9d4f2e6a0c8b4d2f6e1a3c@thread.v2",
+  aliceDana: "19:2b7e4f10-6c1d-4e8a-a3f5-9d0c1b2e3f41_d4a1e5b2-7c3f-4e09-8b6a-2f1d0c9e8b7a@unq.gbl.spaces",
+  aliceEvan: "19:2b7e4f10-6c1d-4e8a-a3f5-9d0c1b2e3f41_e5b2f6c3-8d4a-4f1a-9c7b-3a2e1d0f9c8b@unq.gbl.spaces",
+  bobDana: "19:9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d_d4a1e5b2-7c3f-4e09-8b6a-2f1d0c9e8b7a@unq.gbl.spaces",
+  graceAlice: "19:uni01_k5ztk2lqmrzg4ylgpfqwcnbvgezdmmbq@thread.v2",
+  notes: "48:notes",
+} as const;
+
+export interface Sent {
+  readonly method: string;
+  readonly path: string;
+  readonly search: URLSearchParams;
+  /** The request body as text ("" when none). */
+  readonly body: string;
+}
+
+/** Wraps the real fetch and records method, decoded path, query and body of every request. */
+export function recordingFetch(): { fetch: FetchLike; sent: Sent[]; matching(method: string, path: RegExp): Sent[] } {
+  const sent: Sent[] = [];
+  return {
+    sent,
+    fetch: (input, init) => {
+      const url = new URL(String(input));
+      let path = url.pathname;
+      try {
+        path = decodeURIComponent(path);
+      } catch {
+        // keep it raw
+      }
+      const body = typeof init?.body === "string" ? init.body : "";
+      sent.push({ method: (init?.method ?? "GET").toUpperCase(), path, search: url.searchParams, body });
+      return fetch(input, init);
+    },
+    matching: (method, path) => sent.filter((s) => s.method === method && path.test(s.path)),
+  };
+}
+
+/** A client signed in as a demo user. */
+export async function signedIn(
+  emu: Emulator,
+  who: keyof typeof LOGIN,
+  options: TeamsClientOptions = {},
+): Promise<TeamsClient> {
+  const client = clientFor(emu, options);
+  await client.signInWithPassword(LOGIN[who], PASSWORD);
+  return client;
+}
+
+/** POSTs a fault to the emulator's control plane; returns its id. */
+export async function addFault(emu: Emulator, spec: Record<string, unknown>): Promise<number> {
+  const res = await fetch(`${emu.origin}/_emulator/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(spec),
+  });
+  const body = (await res.json()) as { id?: number };
+  if (res.status !== 201 || typeof body.id !== "number") throw new Error(`fault not created (HTTP ${res.status})`);
+  return body.id;
+}
+
+/** The faults now active, with how often each was hit. */
+export async function listFaults(emu: Emulator): Promise<Array<{ id: number; hits: number; status?: number }>> {
+  const res = await fetch(`${emu.origin}/_emulator/faults`);
+  return ((await res.json()) as { faults: Array<{ id: number; hits: number; status?: number }> }).faults;
+}
+
+export async function clearFaults(emu: Emulator): Promise<void> {
+  const res = await fetch(`${emu.origin}/_emulator/faults`, { method: "DELETE" });
+  await res.arrayBuffer();
+}
