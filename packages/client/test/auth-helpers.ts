@@ -21,11 +21,16 @@ export async function emulator(options: Parameters<typeof startEmulator>[0] = {}
 }
 
 /** A client for the emulator: memory-only unless a store or session file is given, keyring off. */
-export function clientFor(emu: Emulator, options: TeamsClientOptions = {}): TeamsClient {
+export function clientFor(
+  emu: Emulator,
+  options: TeamsClientOptions = {},
+  how: { defaultStore?: boolean } = {},
+): TeamsClient {
+  const memoryOnly = options.tokenFile === undefined && !how.defaultStore;
   return new TeamsClient({
     cloud: "emulator",
-    // memory-only unless the test names a session file
-    ...(options.tokenFile === undefined ? { tokenStore: false as const } : {}),
+    // memory-only unless the test names a session file or asks for the default store
+    ...(memoryOnly ? { tokenStore: false as const } : {}),
     maxRetries: 3,
     ...options,
     env: { ...emu.env(), TEAMS_KEYRING: "0", ...(options.env ?? {}) },
