@@ -373,6 +373,42 @@ describe("login: token endpoint", () => {
     );
   });
 
+  it("follows the redirect for SPA-ness: the native id through https://teams.microsoft.com/v2 (SQ) redeems with Origin", async () => {
+    const c = await getCode(emu, "alice@contoso.com", {
+      clientId: NATIVE,
+      redirectUri: "https://teams.microsoft.com/v2",
+    });
+    const params = {
+      client_id: NATIVE,
+      grant_type: "authorization_code",
+      code: c.code,
+      redirect_uri: "https://teams.microsoft.com/v2",
+      code_verifier: c.verifier,
+      scope: SPACES_SCOPE,
+    };
+    await expectAadError(await tokenCall(emu, params), 400, "invalid_request", 9002327);
+    const ok = await tokenCall(emu, params, { origin: "https://teams.microsoft.com" });
+    assert.equal(ok.status, 200);
+    const t = (await ok.json()) as { refresh_token: string };
+    await expectAadError(
+      await refresh(emu, t.refresh_token, SPACES_SCOPE, { clientId: NATIVE }),
+      400,
+      "invalid_request",
+      9002327,
+    );
+    const r = await refresh(emu, t.refresh_token, SPACES_SCOPE, {
+      clientId: NATIVE,
+      origin: "https://teams.microsoft.com",
+    });
+    assert.equal(r.status, 200);
+    // …and PKCE is required on that redirect.
+    const noPkce = await fetch(
+      authorizeUrl(emu, { clientId: NATIVE, redirectUri: "https://teams.microsoft.com/v2", challenge: null }),
+      { redirect: "manual" },
+    );
+    assert.match(redirectParams(noPkce.headers.get("location")!).get("error_description")!, /^AADSTS9002325: /);
+  });
+
   it("expires SPA refresh tokens 24 h after sign-in, however often they are redeemed", async () => {
     const t0 = now;
     try {

@@ -37,6 +37,20 @@ const CLIENT_ACCOUNTS: Readonly<Record<string, "enterprise" | "consumer" | "any"
   [CLIENT_IDS.teamsConsumerLegacy]: "consumer",
 };
 
+/**
+ * Redirect URIs registered on the single-page-application platform besides those of the SPA client
+ * ids: SQ signs in with the native id 1fec8e78 through `https://teams.microsoft.com/v2` and redeems
+ * with an Origin (§1.2), so that redirect is an SPA redirect of the native app. SPA-ness follows the
+ * redirect (§1.5 "Origin for a non-SPA redirect → AADSTS9002326").
+ */
+const EXTRA_SPA_REDIRECTS: Readonly<Record<string, readonly string[]>> = {
+  [CLIENT_IDS.teamsNative]: ["https://teams.microsoft.com/v2"],
+};
+
+function isSpaRedirect(clientId: string, redirectUri: string): boolean {
+  return isSpaClient(clientId) || (EXTRA_SPA_REDIRECTS[clientId] ?? []).includes(redirectUri);
+}
+
 const CODE_TTL_MS = 10 * 60 * 1000;
 const DEVICE_CODE_TTL_SEC = 900;
 const DEVICE_POLL_INTERVAL_SEC = 5;
@@ -48,6 +62,8 @@ const PKCE_VALUE = /^[A-Za-z0-9._~-]{43,128}$/;
 
 interface AuthorizeRequest {
   readonly clientId: string;
+  /** The redirect URI is registered as a single-page-application redirect. */
+  readonly spa: boolean;
   readonly redirectUri: string;
   readonly responseMode: "query" | "fragment";
   readonly scope: string;
@@ -75,6 +91,8 @@ interface DeviceRecord {
 
 interface CodeRecord {
   readonly clientId: string;
+  /** Issued through an SPA redirect: redeem cross-origin only; refresh tokens live 24 h. */
+  readonly spa: boolean;
   readonly redirectUri: string;
   readonly codeChallenge: string | undefined;
   readonly scope: string;
@@ -184,6 +202,7 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
 
   const redirectAllowed = (clientId: string, redirectUri: string): boolean => {
     if ((REGISTERED_REDIRECTS[clientId] ?? []).includes(redirectUri)) return true;
+    if ((EXTRA_SPA_REDIRECTS[clientId] ?? []).includes(redirectUri)) return true;
     if (clientId !== CLIENT_IDS.teamsNative) return false;
     // RFC 8252 §7.3: native apps may use any port on a loopback redirect.
     try {
@@ -241,6 +260,7 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
       );
     }
 
+    const spa = isSpaRedirect(clientId, redirectUri);
     const rawMode = params.get("response_mode") ?? "query";
     const responseMode: "query" | "fragment" = rawMode === "fragment" ? "fragment" : "query";
     const state = params.get("state") ?? undefined;
@@ -286,7 +306,7 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
     const codeChallenge = params.get("code_challenge") ?? undefined;
     const method = params.get("code_challenge_method") ?? undefined;
     if (codeChallenge === undefined) {
-      if (isSpaClient(clientId)) {
+      if (spa) {
         return back(
           "invalid_request",
           9002325,
@@ -335,6 +355,7 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
       authority,
       request: {
         clientId,
+        spa,
         redirectUri,
         responseMode,
         scope,
@@ -404,6 +425,7 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
     const code = `1.EMU${randomBytes(48).toString("base64url")}`;
     codes.set(code, {
       clientId: request.clientId,
+      spa: request.spa,
       redirectUri: request.redirectUri,
       codeChallenge: request.codeChallenge,
       scope: request.scope,
@@ -429,16 +451,19 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
 
   // ── Token endpoint ──────────────────────────────────────────────────────────────────────────
 
-  /** The SPA Origin rules (§1.5), for the redeeming client and for SPA-issued refresh tokens. */
-  const checkOrigin = (clientId: string, origin: string | undefined, spaToken: boolean): void => {
-    if (origin && !isSpaClient(clientId)) {
+  /**
+   * The SPA Origin rules (§1.5): a grant issued through an SPA redirect (or redeemed by an SPA client
+   * id) must be redeemed cross-origin; an Origin on any other grant is refused.
+   */
+  const checkOrigin = (origin: string | undefined, spaGrant: boolean): void => {
+    if (origin && !spaGrant) {
       throw aad(
         "invalid_request",
         9002326,
         `Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type. Request origin: '${origin}'.`,
       );
     }
-    if (!origin && (isSpaClient(clientId) || spaToken)) {
+    if (!origin && spaGrant) {
       throw aad(
         "invalid_request",
         9002327,
@@ -517,8 +542,6 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
   };
 
   const redeemCode = (req: EmuRequest, form: URLSearchParams, authority: Authority, clientId: string): EmuResponse => {
-    const origin = req.headers.origin;
-    checkOrigin(clientId, origin, false);
     const code = form.get("code");
     if (!code) throw missingParameter("code");
     const redirectUri = form.get("redirect_uri");
@@ -538,6 +561,8 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
         "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
       );
     }
+    // A missing or stray Origin does not use the code up: the client may retry with the right headers.
+    if (record.clientId === clientId) checkOrigin(req.headers.origin, record.spa);
     // Any redemption attempt past this point uses the code up (a guessed verifier gets one try).
     record.used = true;
     if (record.clientId !== clientId) {
@@ -576,7 +601,7 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
       clientId,
       scope,
       nonce: record.nonce,
-      spa: isSpaClient(clientId),
+      spa: record.spa,
     });
   };
 
@@ -593,7 +618,7 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
     if (!record || status === "revoked") {
       throw aad("invalid_grant", 9002313, "Invalid request. Request is malformed or invalid.");
     }
-    checkOrigin(clientId, req.headers.origin, record.spa);
+    checkOrigin(req.headers.origin, record.spa || isSpaClient(clientId));
     if (status === "expired") {
       const issued = new Date(record.issuedAt).toISOString();
       throw aad(
@@ -842,7 +867,7 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
   };
 
   const redeemDeviceCode = (req: EmuRequest, form: URLSearchParams, clientId: string): EmuResponse => {
-    checkOrigin(clientId, req.headers.origin, false);
+    checkOrigin(req.headers.origin, isSpaClient(clientId));
     // v2 sends device_code; v1 clients send code.
     const deviceCode = form.get("device_code") ?? form.get("code");
     if (!deviceCode) throw missingParameter("device_code");
