@@ -8,8 +8,11 @@ const ESCAPES: Readonly<Record<string, string>> = {
   "'": "&#39;",
 };
 
+const NEEDS_ESCAPE = /[&<>"']/;
+
 /** Escapes `& < > " '` so the result is safe as element text and as a quoted attribute value. */
 export function escapeHtml(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s;
   return s.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 

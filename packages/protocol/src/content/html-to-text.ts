@@ -771,6 +771,9 @@ export function truncate(s: string, max: number, force = false): string {
   if (s.length <= max && !force) return s;
   if (max <= 0) return "";
   let cut = Math.min(max - 1, s.length);
+  // Prefer ending at a word boundary when one is near.
+  const space = s.lastIndexOf(" ", cut);
+  if (space > 0 && cut - space <= 15 && cut < s.length && s.charCodeAt(cut) !== 0x20) cut = space;
   const c = s.charCodeAt(cut - 1);
   if (c >= 0xd800 && c <= 0xdbff) cut--;
   return s.slice(0, cut).trimEnd() + "…";

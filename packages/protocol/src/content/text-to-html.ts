@@ -12,7 +12,7 @@ const MAX_INLINE_DEPTH = 8;
 /** How deep lists may nest; deeper items stay at the deepest level. */
 const MAX_LIST_DEPTH = 8;
 
-const SAFE_URL = /^(?:https?:\/\/[^\s<>"'`]+|mailto:[^\s<>"'`]+)$/i;
+const SAFE_URL = /^(?:https?:\/\/|mailto:)[^\s<>"'`\u0000-\u001f\u007f-\u009f]+$/i;
 const LIST_ITEM = /^([ \t]*)([-*+]|\d{1,9}[.)])[ \t]+(\S.*)$/;
 const FENCE = /^[ \t]{0,3}(`{3,}|~{3,})[ \t]*([^`\s]*)[ \t]*$/;
 
@@ -173,10 +173,17 @@ class Finder {
   }
 }
 
+/** Whitespace beyond ASCII: a bare URL ends there. */
+const UNICODE_SPACE = /\s/;
+
 /** Trailing characters a bare URL does not end with. */
 const URL_TRAILING = /[.,;:!?*_~'"]/;
 
+/** Whether a line may hold inline markdown at all (most chat lines do not). */
+const MAY_HAVE_MARKUP = /[`*_~[]|:\/\//;
+
 function renderInline(s: string, sentinel: string | undefined, depth: number, links: boolean): string {
+  if (!MAY_HAVE_MARKUP.test(s)) return escapeHtml(s);
   const n = s.length;
   const finder = new Finder(s);
   let out = "";
@@ -269,6 +276,7 @@ function renderInline(s: string, sentinel: string | undefined, depth: number, li
         while (j < n) {
           const d = s.charCodeAt(j);
           if (isSpace(d) || d === 0x3c || d === 0x3e || d === 0x22 || d === 0x27 || d === 0x60 || d < 0x20) break;
+          if (d >= 0x7f && (d <= 0x9f || UNICODE_SPACE.test(s[j] ?? ""))) break;
           if (sentinel !== undefined && s[j] === sentinel) break;
           if (d === 0x28) parens++;
           else if (d === 0x29) {

@@ -1,0 +1,152 @@
+import * as assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { sanitizeTerminalText } from "../src/index.js";
+import { hostileString, numRuns, unsafeReason } from "./arbitraries.js";
+
+/** Printable text with no control, bidi or surrogate characters: the sanitizer must leave it alone. */
+const safeText = fc.string({
+  unit: fc.oneof(
+    fc.integer({ min: 0x20, max: 0x7e }).map((n) => String.fromCharCode(n)),
+    fc.constantFrom("é", "ß", "Ω", "中", "🙂", "👍🏽", "\u00a0", "\u200b", "\n"),
+  ),
+  maxLength: 40,
+});
+
+describe("sanitizeTerminalText", () => {
+  it("removes CSI sequences, including private parameters and intermediates", () => {
+    assert.equal(sanitizeTerminalText("a\x1b[31mred\x1b[0m b"), "ared b");
+    assert.equal(sanitizeTerminalText("\x1b[?1049h\x1b[2Jx\x1b[1;31;4m"), "x");
+    assert.equal(sanitizeTerminalText("x\x1b[ qy"), "xy"); // DECSCUSR: intermediate space
+  });
+
+  it("removes OSC strings ended by BEL or ST, payload included (hyperlinks, clipboard, title)", () => {
+    assert.equal(sanitizeTerminalText("\x1b]8;;https://evil.example/\x07click\x1b]8;;\x07 here"), "click here");
+    assert.equal(sanitizeTerminalText("a\x1b]8;;https://evil/\x1b\\b\x1b]8;;\x1b\\c"), "abc");
+    assert.equal(sanitizeTerminalText("x\x1b]52;c;cm0gLXJmIH4=\x07y"), "xy");
+    assert.equal(sanitizeTerminalText("x\x1b]0;pwned\x07y"), "xy");
+    assert.equal(sanitizeTerminalText("x\u009d0;t\u009cy"), "xy"); // 8-bit OSC … ST
+  });
+
+  it("removes DCS, SOS, PM and APC strings up to ST", () => {
+    assert.equal(sanitizeTerminalText("a\x1bP+q544e\x1b\\b"), "ab");
+    assert.equal(sanitizeTerminalText("a\x1bXsos\x1b\\b\x1b^pm\x1b\\c\x1b_apc\x1b\\d"), "abcd");
+    assert.equal(sanitizeTerminalText("a\u0090dcs\u009cb"), "ab");
+  });
+
+  it("removes two-character ESC sequences and a lone trailing ESC", () => {
+    assert.equal(sanitizeTerminalText("a\x1b7b\x1b8c\x1bcd\x1b(Be\x1b#8f\x1b"), "abcdef");
+  });
+
+  it("swallows the rest of an unterminated string sequence, as a terminal would", () => {
+    assert.equal(sanitizeTerminalText("safe\x1b]0;never ends"), "safe");
+  });
+
+  it("treats 8-bit CSI like ESC [ and drops other C1 controls", () => {
+    assert.equal(sanitizeTerminalText("a\u009b31mb\u0085c\u0080d\u0099e"), "abcde");
+    assert.equal(sanitizeTerminalText("a\u009fapc\u009cb"), "ab"); // 8-bit APC … ST
+  });
+
+  it("drops C0 controls and DEL but keeps newlines; CRLF becomes LF, a lone CR goes", () => {
+    assert.equal(sanitizeTerminalText("a\x00b\x07c\x08d\x7fe\r\nf\rg\n"), "abcde\nfg\n");
+  });
+
+  it("turns tabs into spaces unless allowed, and newlines into spaces when not allowed", () => {
+    assert.equal(sanitizeTerminalText("a\tb"), "a b");
+    assert.equal(sanitizeTerminalText("a\tb", { allowTabs: true }), "a\tb");
+    assert.equal(sanitizeTerminalText("a\nb\r\nc\rd\u2028e", { allowNewlines: false }), "a b c d e");
+    assert.equal(sanitizeTerminalText("a\u2028b\u2029c"), "a\nb\nc");
+  });
+
+  it("drops bidi embeddings, overrides and isolates", () => {
+    assert.equal(sanitizeTerminalText("invoice\u202egpj.exe"), "invoicegpj.exe");
+    assert.equal(sanitizeTerminalText("\u202a\u202b\u202c\u202d\u202ex\u2066\u2067\u2068\u2069"), "x");
+  });
+
+  it("replaces lone surrogates with U+FFFD and keeps valid pairs", () => {
+    assert.equal(sanitizeTerminalText("a\ud800b"), "a\ufffdb");
+    assert.equal(sanitizeTerminalText("a\udc00b\ud83d"), "a\ufffdb\ufffd");
+    assert.equal(sanitizeTerminalText("🙂\ud83d\ude42"), "🙂🙂");
+    // Halves separated by a control do not pair up once the control is gone.
+    assert.equal(sanitizeTerminalText("\ud83d\x07\ude42"), "\ufffd\ufffd");
+  });
+
+  it("returns safe text unchanged", () => {
+    const s = "Grüße, 世界! 🙂👍🏽 — “quotes” ‹›\u00a0end";
+    assert.equal(sanitizeTerminalText(s), s);
+  });
+
+  it("is linear on 1 MB of ESC [ repeated (and other hostile floods)", () => {
+    const floods = [
+      "\x1b[".repeat(512 * 1024),
+      "\x1b]".repeat(512 * 1024),
+      "\x1b".repeat(1024 * 1024),
+      "\u009b".repeat(1024 * 1024),
+      "\x1b[1;".repeat(256 * 1024),
+      "\ud800".repeat(1024 * 1024),
+    ];
+    for (const s of floods) {
+      const t0 = performance.now();
+      const out = sanitizeTerminalText(s);
+      const ms = performance.now() - t0;
+      assert.equal(unsafeReason(out), undefined);
+      // Generous for loaded CI machines: quadratic behaviour would take minutes.
+      assert.ok(ms < 15_000, `took ${ms.toFixed(0)} ms`);
+    }
+  });
+
+  it("property: output never contains a control, bidi or lone surrogate character", () => {
+    fc.assert(
+      fc.property(hostileString, fc.boolean(), fc.boolean(), (s, allowNewlines, allowTabs) => {
+        const out = sanitizeTerminalText(s, { allowNewlines, allowTabs });
+        assert.equal(unsafeReason(out, allowTabs), undefined);
+        if (!allowNewlines) assert.ok(!out.includes("\n"));
+        assert.ok(!out.includes("\x1b"));
+      }),
+      { numRuns },
+    );
+  });
+
+  it("property: idempotent", () => {
+    fc.assert(
+      fc.property(hostileString, fc.boolean(), fc.boolean(), (s, allowNewlines, allowTabs) => {
+        const once = sanitizeTerminalText(s, { allowNewlines, allowTabs });
+        assert.equal(sanitizeTerminalText(once, { allowNewlines, allowTabs }), once);
+      }),
+      { numRuns },
+    );
+  });
+
+  it("property: safe text is unchanged, and a complete escape sequence between safe texts vanishes alone", () => {
+    const complete = fc.constantFrom(
+      "\x1b[31m",
+      "\x1b[?1049h",
+      "\x1b[38;5;196m",
+      "\x1b]0;pwned\x07",
+      "\x1b]8;;https://evil.example/\x1b\\",
+      "\x1b]52;c;cm0gLXJmIH4=\x07",
+      "\x1bP+q544e\x1b\\",
+      "\x1b_APC payload\x1b\\",
+      "\x1b7",
+      "\x1b(B",
+      "\u009b31m",
+      "\u009d0;title\u009c",
+    );
+    fc.assert(
+      fc.property(safeText, complete, safeText, (a, seq, b) => {
+        assert.equal(sanitizeTerminalText(a), a);
+        assert.equal(sanitizeTerminalText(a + seq + b), a + b);
+      }),
+      { numRuns },
+    );
+  });
+
+  it("property: never longer than the input", () => {
+    fc.assert(
+      fc.property(hostileString, (s) => {
+        assert.ok(sanitizeTerminalText(s).length <= s.length);
+      }),
+      { numRuns },
+    );
+  });
+});
