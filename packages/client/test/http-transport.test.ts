@@ -8,6 +8,8 @@ import * as assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import type { Emulator } from "@teams-api/emulator";
 import { AUDIENCES } from "@teams-api/protocol";
+import { Redactor } from "../src/http/redact.js";
+import { createTransport } from "../src/http/transport.js";
 import {
   AbortError,
   AuthenticationError,
@@ -336,6 +338,15 @@ describe("transport edge cases (local server)", () => {
     await assert.rejects(get("/hang", { timeout: 150, maxRetries: 1 }), TimeoutError);
     assert.equal(server.hits - before, 2, "one retry after the timeout");
     await assert.rejects(get("/hang-body", { timeout: 150, maxRetries: 0 }), TimeoutError);
+  });
+
+  it("raw exchanges (token endpoint, sign-in pages) time out a hanging body too", async () => {
+    const raw = createTransport({ fetch: (i, init) => fetch(i, init), redactor: new Redactor(), timeout: 150 });
+    await assert.rejects(raw.raw({ method: "GET", url: `${server.origin}/hang-body`, maxRetries: 0 }), TimeoutError);
+    const ok = await raw.raw({ method: "GET", url: `${server.origin}/404`, maxRetries: 0 });
+    assert.equal(ok.status, 404);
+    assert.equal(ok.headers.get("request-id"), "rid-404");
+    assert.equal(((await ok.json()) as { errorCode: number }).errorCode, 4040);
   });
 
   it("reports an unreachable host as a ConnectionError after its retries", async () => {

@@ -493,9 +493,25 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
       followRedirects: req.followRedirects ?? false,
     });
     if ("echo" in outcome) throw new TeamsError("internal", "unreachable: raw requests have no delivery check");
-    // The caller reads the body; a raw answer's body is small (token endpoint, sign-in page).
-    outcome.release();
-    return outcome.response;
+    // Read the (small: token endpoint, sign-in page) body while the attempt's clock still runs, so
+    // a body that never ends times out too; hand back a complete Response.
+    const { response, release } = outcome;
+    let buffer: ArrayBuffer;
+    try {
+      buffer = await response.arrayBuffer();
+    } catch (err) {
+      if (req.signal?.aborted) throw new AbortError(undefined, { cause: req.signal.reason });
+      if (err instanceof TimeoutError || (err as { name?: string } | undefined)?.name === "TimeoutError") {
+        throw new TimeoutError(`${req.method} ${redactor.url(url)} did not finish its answer in time.`);
+      }
+      throw new ConnectionError(`${req.method} ${redactor.url(url)} was cut off while reading the answer.`, {
+        cause: connectionCode(err),
+      });
+    } finally {
+      release();
+    }
+    const nullBody = response.status === 204 || response.status === 205 || response.status === 304;
+    return new Response(nullBody ? null : buffer, { status: response.status, headers: response.headers });
   };
 
   return {
