@@ -1,0 +1,42 @@
+import type { Command } from "commander";
+import * as login from "./auth/login.js";
+import * as logout from "./auth/logout.js";
+import * as whoami from "./auth/whoami.js";
+import * as chatInfo from "./chat/info.js";
+import * as chats from "./chat/list.js";
+import * as chatNew from "./chat/new.js";
+import * as read from "./chat/read.js";
+import * as topic from "./chat/topic.js";
+import * as membersAdd from "./members/add.js";
+import * as membersRemove from "./members/remove.js";
+import * as del from "./message/delete.js";
+import * as edit from "./message/edit.js";
+import * as messages from "./message/list.js";
+import * as react from "./message/react.js";
+import * as reply from "./message/reply.js";
+import * as send from "./message/send.js";
+import type { AppFor } from "./types.js";
+
+/** Every subcommand, in the order `teams --help` lists them. */
+export function registerCommands(program: Command, appFor: AppFor): void {
+  login.register(program, appFor);
+  logout.register(program, appFor);
+  whoami.register(program, appFor);
+  chats.register(program, appFor);
+  messages.register(program, appFor);
+  send.register(program, appFor);
+  reply.register(program, appFor);
+  edit.register(program, appFor);
+  del.register(program, appFor);
+  react.register(program, appFor);
+  read.register(program, appFor);
+  topic.register(program, appFor);
+
+  const chat = program.command("chat").description("create chats and show a chat's details");
+  chatNew.register(chat, appFor);
+  chatInfo.register(chat, appFor);
+
+  const members = program.command("members").description("add people to a chat or remove them");
+  membersAdd.register(members, appFor);
+  membersRemove.register(members, appFor);
+}

@@ -1,0 +1,55 @@
+import type { Command } from "commander";
+import type { SentMessage } from "teams-api";
+import type { App } from "../../app.js";
+import { UsageError } from "../../errors.js";
+import { readStdin } from "../../stdin.js";
+import type { AppFor } from "../types.js";
+
+export interface SendOptions {
+  chat: string;
+  /** The message; `-` reads it from stdin. */
+  text: string;
+  /** Send as HTML (RichText/Html) as given instead of plain text. */
+  html?: boolean;
+}
+
+export function register(program: Command, appFor: AppFor): void {
+  program
+    .command("send")
+    .description("send a message to a chat")
+    .argument("<chat>", "chat number from `teams chats`, part of its title, or its id")
+    .argument("<text>", "the message, or - to read it from stdin")
+    .option("--html", "the text is HTML")
+    .action(async (chat: string, text: string, opts: { html?: boolean }, cmd: Command) => {
+      await run(appFor(cmd), { chat, text, ...opts });
+    });
+}
+
+/** The message text, from the argument or stdin for `-`; never empty. */
+export async function messageText(app: App, text: string): Promise<string> {
+  const body = text === "-" ? await readStdin(app.stdin) : text;
+  if (body.trim() === "") throw new UsageError("The message is empty.");
+  return body;
+}
+
+export async function run(app: App, opts: SendOptions): Promise<SentMessage> {
+  const text = await messageText(app, opts.text);
+  const id = await app.chatId(opts.chat);
+  const client = await app.session();
+  const sent = await app.out.spin(
+    "Sending…",
+    client.chat.sendMessage(id, text, opts.html ? { messageType: "RichText/Html" } : {}),
+  );
+  if (app.out.json) app.out.printJson(sentJson(sent));
+  else app.out.success("Sent.");
+  return sent;
+}
+
+export function sentJson(sent: SentMessage): Record<string, unknown> {
+  return {
+    id: sent.id,
+    clientMessageId: sent.clientMessageId,
+    conversationId: sent.conversationId,
+    arrivalTime: sent.arrivalTime.toISOString(),
+  };
+}

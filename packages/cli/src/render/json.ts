@@ -1,0 +1,46 @@
+import type { Conversation, Message } from "teams-api";
+
+/**
+ * The JSON a command prints: curated fields with names resolved, no `raw` wire objects. Strings are
+ * left as the server sent them — JSON escapes control characters, so nothing reaches a terminal raw.
+ */
+export function conversationJson(c: Conversation, number?: number): Record<string, unknown> {
+  return {
+    ...(number !== undefined ? { number } : {}),
+    id: c.id,
+    title: c.title,
+    kind: c.kind,
+    topic: c.topic,
+    isUnread: c.isUnread,
+    lastActivityAt: c.lastActivityAt?.toISOString() ?? null,
+    lastMessage: c.lastMessage
+      ? {
+          id: c.lastMessage.id,
+          from: { mri: c.lastMessage.from.mri, displayName: c.lastMessage.from.displayName },
+          text: c.lastMessage.text,
+          arrivedAt: c.lastMessage.arrivedAt.toISOString(),
+        }
+      : null,
+  };
+}
+
+export function messageJson(m: Message, name: (mri: string) => string, number?: number): Record<string, unknown> {
+  return {
+    ...(number !== undefined ? { number } : {}),
+    id: m.id,
+    conversationId: m.conversationId,
+    messageType: m.messageType,
+    from: { mri: m.from.mri, displayName: name(m.from.mri) },
+    text: m.text,
+    content: m.content,
+    arrivedAt: m.arrivedAt.toISOString(),
+    editedAt: m.editedAt?.toISOString() ?? null,
+    isDeleted: m.isDeleted,
+    isSystem: m.isSystem,
+    reactions: m.reactions.map((r) => ({
+      key: r.key,
+      count: r.count,
+      users: r.users.map((u) => ({ mri: u, displayName: name(u) })),
+    })),
+  };
+}

@@ -1,0 +1,110 @@
+import type { Message } from "teams-api";
+import type { Colors } from "./colors.js";
+import { reactionLabel } from "./reactions.js";
+import { oneLine, sanitizeTerminalText } from "./sanitize.js";
+import { shortTime } from "./time.js";
+
+/** Names for MRIs, already resolved (never a raw MRI). */
+export type NameOf = (mri: string) => string;
+
+/** Every MRI a rendering of these messages needs a name for. */
+export function mrisToName(messages: readonly Message[]): string[] {
+  const out = new Set<string>();
+  for (const m of messages) {
+    if (m.from.mri) out.add(m.from.mri);
+    for (const r of m.reactions) for (const u of r.users) out.add(u);
+  }
+  return [...out];
+}
+
+/** What a message says, as terminal-safe text (may hold newlines). */
+export function messageBody(m: Message): string {
+  if (m.isDeleted) return "(message deleted)";
+  // The library renders system messages as sentences ("Dana added Evan") with names resolved.
+  if (m.isSystem && !m.messageType.startsWith("Event/Call")) return oneLine(m.text) || oneLine(m.messageType);
+  if (m.messageType.startsWith("Event/Call")) return "Call";
+  const text = sanitizeTerminalText(m.text).trim();
+  return text === "" ? `(${oneLine(m.messageType) || "empty message"})` : text;
+}
+
+/** "👍 2 (Bob Example, Alice Example)  ❤️ 1 (Carol Guest)". */
+export function reactionsLine(m: Message, name: NameOf): string {
+  return m.reactions
+    .map((r) => `${oneLine(reactionLabel(r.key))} ${r.count} (${r.users.map((u) => oneLine(name(u))).join(", ")})`)
+    .join("  ");
+}
+
+export interface MessageLinesOptions {
+  colors: Colors;
+  /** Terminal width; long text wraps under its column. */
+  width?: number;
+  /** Show the 1-based short numbers used by `teams reply 3`. @default true */
+  numbers?: boolean;
+  /** The signed-in user's MRI: their messages say "You". */
+  selfMri?: string;
+  now?: Date;
+}
+
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  for (const para of text.split("\n")) {
+    let line = "";
+    for (const word of para.split(/(\s+)/)) {
+      if ([...line].length + [...word].length > width && line.trim() !== "") {
+        out.push(line.trimEnd());
+        line = word.trimStart();
+      } else line += word;
+      while ([...line].length > width) {
+        out.push([...line].slice(0, width).join(""));
+        line = [...line].slice(width).join("");
+      }
+    }
+    out.push(line.trimEnd());
+  }
+  return out;
+}
+
+/**
+ * The chat log, oldest first: `  3  14:30  Bob Example   text`, continuation lines under the text,
+ * reactions and edits on their own dim line, system messages as readable dim sentences.
+ */
+export function messageLines(messages: readonly Message[], name: NameOf, options: MessageLinesOptions): string[] {
+  const c = options.colors;
+  const numbers = options.numbers ?? true;
+  const width = Math.max(40, options.width ?? 100);
+  const nameOf = (mri: string): string =>
+    options.selfMri && mri.toLowerCase() === options.selfMri.toLowerCase() ? "You" : oneLine(name(mri));
+  const senderWidth = Math.min(
+    20,
+    Math.max(3, ...messages.filter((m) => !m.isSystem).map((m) => [...nameOf(m.from.mri)].length)),
+  );
+  const times = messages.map((m) => shortTime(m.arrivedAt, options.now));
+  const timeWidth = Math.max(5, ...times.map((t) => t.length));
+  const numWidth = numbers ? String(messages.length).length : 0;
+  const out: string[] = [];
+  messages.forEach((m, i) => {
+    const num = numbers ? `${String(i + 1).padStart(numWidth)}  ` : "";
+    const time = (times[i] ?? "").padEnd(timeWidth);
+    const prefix = `${num}${time}  `;
+    const indent = " ".repeat(prefix.length);
+    if (m.isSystem) {
+      out.push(`${c.dim(num)}${c.dim(time)}  ${c.dim(`· ${oneLine(messageBody(m))}`)}`);
+      return;
+    }
+    const sender = nameOf(m.from.mri);
+    const senderCell = [...sender].length > senderWidth ? `${[...sender].slice(0, senderWidth - 1).join("")}…` : sender;
+    const padded = senderCell + " ".repeat(Math.max(0, senderWidth - [...senderCell].length));
+    const textWidth = Math.max(20, width - prefix.length - senderWidth - 2);
+    const body = messageBody(m);
+    const lines = wrap(body, textWidth);
+    const textIndent = indent + " ".repeat(senderWidth + 2);
+    const first = m.isDeleted ? c.dim(lines[0] ?? "") : (lines[0] ?? "");
+    out.push(`${c.dim(num)}${c.dim(time)}  ${c.bold(padded)}  ${first}`);
+    for (const l of lines.slice(1)) out.push(`${textIndent}${l}`);
+    const extras: string[] = [];
+    if (m.editedAt && !m.isDeleted) extras.push("(edited)");
+    if (m.reactions.length) extras.push(reactionsLine(m, nameOf));
+    if (extras.length) out.push(`${textIndent}${c.dim(extras.join("  "))}`);
+  });
+  return out;
+}
