@@ -1,7 +1,7 @@
 /**
  * Fixtures for the services' integration tests: the demo world's ids, signed-in clients for the
- * demo users, and a fetch wrapper that records what the client sent (bodies included, never
- * headers, so no token can reach test output).
+ * demo users, and a fetch wrapper that records what the client sent (bodies included, header
+ * names but never their values, so no token can reach test output).
  */
 import type { Emulator } from "@teams-api/emulator";
 import type { FetchLike } from "../src/http/fetch.js";
@@ -25,6 +25,7 @@ export const LOGIN = {
   dana: "dana@contoso.com",
   evan: "evan@contoso.com",
   frank: "frank@contoso.com",
+  grace: "grace@outlook.com",
 } as const;
 
 /** The seeded conversations (emulator state/seed.ts). */
@@ -46,6 +47,9 @@ export interface Sent {
   readonly search: URLSearchParams;
   /** The request body as text ("" when none). */
   readonly body: string;
+  /** Header names only (lower-case), with the auth scheme word for `authorization` — never a value. */
+  readonly headerNames: string[];
+  readonly authScheme: string | undefined;
 }
 
 /** Wraps the real fetch and records method, decoded path, query and body of every request. */
@@ -62,7 +66,15 @@ export function recordingFetch(): { fetch: FetchLike; sent: Sent[]; matching(met
         // keep it raw
       }
       const body = typeof init?.body === "string" ? init.body : "";
-      sent.push({ method: (init?.method ?? "GET").toUpperCase(), path, search: url.searchParams, body });
+      const headers = new Headers(init?.headers);
+      sent.push({
+        method: (init?.method ?? "GET").toUpperCase(),
+        path,
+        search: url.searchParams,
+        body,
+        headerNames: [...headers.keys()],
+        authScheme: headers.get("authorization")?.split(" ")[0],
+      });
       return fetch(input, init);
     },
     matching: (method, path) => sent.filter((s) => s.method === method && path.test(s.path)),
