@@ -90,5 +90,41 @@ export function emulatorRegionGtms(origin: string, kind: "enterprise" | "consume
     urlpV2: `${origin}/urlp`,
     calling_trouterUrl: `${origin}/trouter`,
     calling_registrarUrl: `${origin}/registrar/prod/V2/registrations`,
+    // The rest of the keys real authz answers carry (§1.7, FTA's list). They point at this emulator
+    // too, so a client never leaves it; their paths answer "not emulated" until a service lands.
+    ...Object.fromEntries(UNEMULATED_GTMS_KEYS.map((key) => [key, `${origin}/unemulated/${key}`])),
   };
 }
+
+const UNEMULATED_GTMS_KEYS = [
+  "amsS2S",
+  "amdS2S",
+  "appsDataLayerService",
+  "appsDataLayerServiceS2S",
+  "appService",
+  "calling_callControllerServiceUrl",
+  "calling_callStoreUrl",
+  "calling_conversationServiceUrl",
+  "calling_keyDistributionUrl",
+  "calling_potentialCallRequestUrl",
+  "calling_sharedLineOptionsUrl",
+  "calling_udpTransportUrl",
+  "calling_uploadLogRequestUrl",
+  "callingS2S_Broker",
+  "callingS2S_CallController",
+  "callingS2S_CallStore",
+  "callingS2S_ContentProcessor",
+  "callingS2S_ConversationService",
+  "callingS2S_EnterpriseProxy",
+  "callingS2S_MediaController",
+  "callingS2S_PlatformMediaAgent",
+  "drad",
+  "mailhookS2S",
+  "mediaStream",
+  "middleTierS2S",
+  "powerPointStateService",
+  "teamsAndChannelsProvisioningService",
+  "userEntitlementService",
+  "userIntelligenceService",
+  "userProfileServiceS2S",
+] as const;
