@@ -1,0 +1,125 @@
+// `npm run demo [-- --user bob@contoso.com]`: the whole thing on one machine, nothing reaching
+// Microsoft. Starts the Teams emulator in this process (port 4380 when free; when another demo or
+// `npm run emulator` already holds it, joins that one so two demos can talk), signs in through the
+// emulator's real PKCE sign-in page with the demo password, and opens the interactive app.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_EMULATOR_PORT, DEMO_PASSWORD, type Emulator, startEmulator, type User } from "@teams-api/emulator";
+import { TeamsClient } from "teams-api";
+import { App } from "./app.js";
+import { describeError, exitCodeFor } from "./errors.js";
+import { runInteractive } from "./interactive/loop.js";
+import { oneLine } from "./render/sanitize.js";
+import { installTerminalGuards, restoreTerminal } from "./terminal.js";
+
+interface DemoArgs {
+  user: string;
+  port: number | undefined;
+}
+
+function parseArgs(argv: readonly string[]): DemoArgs {
+  const args: DemoArgs = { user: "alice@contoso.com", port: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string => {
+      const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i];
+      if (!v) throw new Error(`${a} needs a value.`);
+      return v;
+    };
+    if (a === "--user" || a.startsWith("--user=") || a === "-u") args.user = value();
+    else if (a === "--port" || a.startsWith("--port=")) args.port = Number(value());
+    else if (a === "--help" || a === "-h") {
+      process.stdout.write("npm run demo -- [--user <email>] [--port <n>]\n");
+      process.exit(0);
+    } else throw new Error(`Unknown option ${a}; try --user <email>.`);
+  }
+  return args;
+}
+
+async function isEmulator(origin: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${origin}/_emulator/health`, { signal: AbortSignal.timeout(1000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Our own emulator, or the one already listening on the well-known port. */
+async function emulatorFor(port: number | undefined): Promise<{ origin: string; emulator?: Emulator }> {
+  const wanted = port ?? DEFAULT_EMULATOR_PORT;
+  try {
+    const emulator = await startEmulator({ port: wanted });
+    return { origin: emulator.origin, emulator };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw err;
+  }
+  const origin = `http://127.0.0.1:${wanted}`;
+  if (await isEmulator(origin)) return { origin };
+  const emulator = await startEmulator({ port: 0 });
+  return { origin: emulator.origin, emulator };
+}
+
+function banner(me: { displayName: string; email?: string | undefined }, origin: string, others: string[]): string {
+  return [
+    `╔══════════════════════════════════╗`,
+    `║ Microsoft Teams CLI — demo       ║`,
+    `╚══════════════════════════════════╝`,
+    "",
+    `You are ${oneLine(me.displayName)}${me.email ? ` (${oneLine(me.email)})` : ""}, signed in to a local Teams emulator at ${origin} through its real sign-in page; nothing here reaches Microsoft. ` +
+      `Other demo users can sign in with the password "${DEMO_PASSWORD}" — ${others.join(", ")} — for example in a second terminal with \`npm run demo -- --user bob@contoso.com\`, which joins this emulator. ` +
+      `To run the emulator alone: \`npm run emulator\`, then point the app at it with TEAMS_CLOUD=emulator TEAMS_LOGIN_URL=${origin}/login TEAMS_BASE_URL=${origin} teams login. ` +
+      "Arrow keys and Enter pick a chat; Ctrl+C goes back, and quits from the menu.",
+  ].join("\n");
+}
+
+async function demo(argv: readonly string[]): Promise<number> {
+  installTerminalGuards();
+  const args = parseArgs(argv);
+  const { origin, emulator } = await emulatorFor(args.port);
+  const dir = mkdtempSync(join(tmpdir(), "teams-demo-"));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TEAMS_CLOUD: "emulator",
+    TEAMS_LOGIN_URL: `${origin}/login`,
+    TEAMS_BASE_URL: origin,
+    TEAMS_TOKEN_FILE: join(dir, "session.json"),
+    TEAMS_KEYRING: "0",
+  };
+  try {
+    const client = new TeamsClient({
+      cloud: "emulator",
+      loginUrl: `${origin}/login`,
+      baseUrl: origin,
+      tokenStore: false,
+      env,
+    });
+    process.stderr.write(`Signing in as ${args.user}…\n`);
+    await client.signInWithPassword(args.user, DEMO_PASSWORD);
+    const me = await client.whoami();
+    const users: readonly User[] = emulator?.users ?? [];
+    const others = users.filter((u) => u.mri !== me.mri && !u.unlicensed).map((u) => `${u.givenName} (${u.login})`);
+    const app = new App({ cloud: "emulator" }, { client, env });
+    if (!process.stdin.isTTY || !process.stdout.isTTY) {
+      app.out.status(banner(me, origin, others));
+      app.out.status("The interactive app needs a terminal; stopping here.");
+      return 0;
+    }
+    await runInteractive(app, { banner: banner(me, origin, others.length ? others : ["Bob (bob@contoso.com)"]) });
+    return 0;
+  } finally {
+    restoreTerminal();
+    rmSync(dir, { recursive: true, force: true });
+    await emulator?.close();
+  }
+}
+
+try {
+  process.exitCode = await demo(process.argv.slice(2));
+} catch (err) {
+  process.stderr.write(`demo: ${describeError(err)}\n`);
+  process.exitCode = exitCodeFor(err);
+}
+// Prompts and sockets may hold the loop open a moment longer; the demo is done.
+process.exit();
