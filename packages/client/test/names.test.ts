@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import type { Emulator } from "@teams-api/emulator";
-import { NAME_RESOLVER_DEFAULTS, type TeamsClient } from "../src/index.js";
+import { NAME_RESOLVER_DEFAULTS } from "../src/index.js";
 import { emulator } from "./auth-helpers.js";
 import { addFault, CHAT, clearFaults, MRI, recordingFetch, signedIn } from "./chat-fixtures.js";
 
