@@ -126,6 +126,46 @@ describe("sign-in against the emulator", () => {
     assert.equal(redeem?.headers.get("origin"), "https://teams.microsoft.com");
   });
 
+  it("without a desktop session the system opener declines and the paste prompt is used", async () => {
+    // The test environment has no DISPLAY/WAYLAND_DISPLAY: xdg-open is not even tried.
+    const client = clientFor(emu, { env: { DISPLAY: "", WAYLAND_DISPLAY: "" } });
+    let asked = 0;
+    const who = await client.authenticate({
+      readRedirectUrl: async (url) => {
+        asked++;
+        return signInByForm(url, ALICE);
+      },
+    });
+    assert.equal(asked, 1);
+    assert.equal(who.displayName, "Alice Example");
+  });
+
+  it("the consumer cloud with its two roots pointed at the emulator: consumer SPA client, live.com redirect and Origin", async () => {
+    const counting = countingFetch();
+    const client = clientFor(emu, {
+      cloud: "consumer",
+      loginUrl: emu.loginUrl,
+      baseUrl: emu.baseUrl,
+      fetch: counting.fetch,
+    });
+    let shown = "";
+    const who = await client.authenticate({
+      openBrowser: () => false,
+      readRedirectUrl: async (url) => {
+        shown = url;
+        return signInByForm(url, GRACE);
+      },
+    });
+    assert.equal(who.kind, "consumer");
+    const authorize = new URL(shown);
+    assert.equal(authorize.searchParams.get("client_id"), "4b3e8f46-56d3-427f-b1e2-d239b2ea6bca");
+    assert.equal(authorize.searchParams.get("redirect_uri"), "https://teams.live.com/v2");
+    assert.match(authorize.searchParams.get("scope") ?? "", /^service::api\.fl\.spaces\.skype\.com::MBI_SSL /);
+    const redeem = counting.calls.find((c) => c.url.pathname.endsWith("/oauth2/v2.0/token"));
+    assert.equal(redeem?.headers.get("origin"), "https://teams.live.com");
+    assert.equal(counting.count("POST", /^\/api\/auth\/v1\.0\/authz\/consumer$/), 1);
+  });
+
   it("paste fallback accepts the code in the fragment", async () => {
     const client = clientFor(emu);
     const who = await client.authenticate({
