@@ -68,6 +68,19 @@ describe("sign-in against the emulator", () => {
     assert.equal(await client.context.middleTierAudience(), "https://mtsvc.fl.teams.microsoft.com/teams.mt.readwrite");
   });
 
+  it("accepts all three consumer authz answer shapes ([DISAGREE] §1.8)", async () => {
+    try {
+      for (const shape of ["skypeTokenObject", "tokens", "flat"]) {
+        await control(emu, "/variants", { consumerAuthzShape: shape }, "PUT");
+        const who = await clientFor(emu).signInWithPassword(GRACE, PASSWORD);
+        assert.equal(who.mri, "8:live:.cid.1a2b3c4d5e6f7081", shape);
+        assert.equal(who.email, GRACE, shape);
+      }
+    } finally {
+      await control(emu, "/variants", { consumerAuthzShape: "skypeTokenObject" }, "PUT");
+    }
+  });
+
   it("rejects a wrong password with one sentence", async () => {
     const client = clientFor(emu);
     await assert.rejects(client.signInWithPassword(ALICE, "not-the-password"), (err: Error) => {

@@ -4,7 +4,7 @@
  * (single-flight), and a forced refresh when a service answers 401 for the token it was sent.
  * Refresh-token grants run one at a time so a rotated refresh token is always the one used next.
  */
-import { mriFromSkypeId, orgidMri, type RegionGtms } from "@teams-api/protocol";
+import { CLIENT_IDS, mriFromSkypeId, orgidMri, type RegionGtms } from "@teams-api/protocol";
 import { decodeJwt } from "jose";
 import { AbortError, AuthenticationError, NotSignedInError, ProtocolError, TeamsApiError } from "../errors.js";
 import type { Env } from "../http/fetch.js";
@@ -378,7 +378,7 @@ export class TokenManager implements TokenSource {
       { kind: "enterprise" as const, clientId: options.clientIds.native },
       { kind: "enterprise" as const, clientId: options.clientIds.web },
     ];
-    const consumer = [{ kind: "consumer" as const, clientId: accountProfile("consumer", undefined, "").clientId }];
+    const consumer = [{ kind: "consumer" as const, clientId: CLIENT_IDS.teamsConsumerWeb }];
     const candidates = this.#o.cloud === "consumer" ? [...consumer, ...enterprise] : [...enterprise, ...consumer];
     let firstError: unknown;
     for (const c of candidates) {
