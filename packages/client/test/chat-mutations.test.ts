@@ -118,7 +118,14 @@ describe("chat: issue B round trips between Alice and Bob", () => {
     assert.equal(mine?.rootMessageId, root.id);
     assert.equal(mine?.text, "Agreed.");
     assert.equal(mine?.conversationId, CHAT.falconGeneral);
+    const again = await alice.chat.sendReply(CHAT.falconGeneral, sent.id, "Replying to my reply.");
+    assert.equal(
+      (await find(bob, CHAT.falconGeneral, again.id)).rootMessageId,
+      root.id,
+      "a reply to a reply joins the root's chain",
+    );
     await assert.rejects(alice.chat.sendReply(CHAT.aliceBob, "1", "to nothing"), NotFoundError);
+    await assert.rejects(alice.chat.sendReply(CHAT.falconGeneral, "1", "to nothing"), NotFoundError);
   });
 
   it("edits: Bob sees the new text and the edit time; nobody edits someone else's message", async () => {

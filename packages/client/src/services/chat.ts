@@ -616,7 +616,9 @@ export class ChatService {
     checkContent(content);
     const { threadId, rootMessageId } = parseReplyChainId(conversationId);
     if (conversationKind(threadId) === "channel") {
-      return this.sendMessage(replyChainId(threadId, rootMessageId ?? messageId), content, options);
+      // Replying to a reply joins its root's chain.
+      const root = rootMessageId ?? (await this.getMessage(threadId, messageId, options)).rootMessageId ?? messageId;
+      return this.sendMessage(replyChainId(threadId, root), content, options);
     }
     const quoted = await this.getMessage(conversationId, messageId, options);
     if (quoted.isSystem) throw new InvalidArgumentError("That is a system message; it cannot be replied to.");
