@@ -221,8 +221,13 @@ export class AutoTokenStore implements TokenStore {
   resolve(): Promise<TokenStore> {
     this.#resolved ??= (async () => {
       const keyringOff = ["0", "false", "no", "off"].includes((this.#env.TEAMS_KEYRING ?? "").toLowerCase());
-      // An explicit session file means the caller wants the file.
-      const keyring = keyringOff || this.#explicitFile ? undefined : await KeyringTokenStore.open(this.#account);
+      // An explicit session file means the caller wants the file. On Linux without a D-Bus session
+      // there is no Secret Service, and @napi-rs/keyring falls back to the kernel keyutils keyring,
+      // which is per login session and gone at reboot: a session kept there would silently vanish,
+      // so the file is the durable choice.
+      const noSecretService = process.platform === "linux" && !this.#env.DBUS_SESSION_BUS_ADDRESS;
+      const keyring =
+        keyringOff || this.#explicitFile || noSecretService ? undefined : await KeyringTokenStore.open(this.#account);
       this.#store = keyring ?? new FileTokenStore(this.#file);
       return this.#store;
     })();
