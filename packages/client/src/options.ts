@@ -39,7 +39,8 @@ export interface TeamsClientOptions {
   logger?: Logger;
   /**
    * Where the session rests between runs, or `false` to keep it in memory only.
-   * @default the OS keyring when one answers within 3 s (not when TEAMS_KEYRING=0), else a 0600 file
+   * @default the OS keyring when one answers within 3 s (on Linux only with a D-Bus session, i.e. the
+   * Secret Service; never with TEAMS_KEYRING=0 or a named session file), else a 0600 file
    */
   tokenStore?: TokenStore | false;
   /**

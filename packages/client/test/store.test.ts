@@ -72,6 +72,12 @@ describe("file token store", () => {
     await auto.save("{}");
     assert.match(auto.description, /^file .*teams-api\/session\.json$/);
     assert.equal(await mode(join(dir, "auto", "teams-api", "session.json")), 0o600);
+    if (process.platform === "linux") {
+      // No D-Bus session: no Secret Service, and the kernel keyring is not durable — the file it is.
+      const noBus = new AutoTokenStore({ env: { XDG_CONFIG_HOME: join(dir, "nobus") } });
+      await noBus.resolve();
+      assert.match(noBus.description, /^file /);
+    }
     const memory = new MemoryTokenStore();
     await memory.save("x");
     assert.equal(await memory.load(), "x");
