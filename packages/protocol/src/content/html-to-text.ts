@@ -12,6 +12,16 @@ import { sanitizeTerminalText } from "../sanitize.js";
 import type { WireMention } from "../wire.js";
 import { emoticonToEmoji } from "./emoji.js";
 import { schemaType } from "./escape.js";
+import { BLOCK, DROP, EMPHASIS, PRE } from "./html-tags.js";
+import {
+  cleanInline,
+  fileNameFromUrl,
+  formatBytes,
+  label,
+  MAX_LABEL,
+  normalizeUrlForCompare,
+  truncate,
+} from "./labels.js";
 import { parseMentions } from "./mentions.js";
 import { type Attrs, HTML_VOID_ELEMENTS, type ScanHandler, scanMarkup } from "./scan.js";
 import { TextBuilder } from "./text-builder.js";
@@ -34,79 +44,10 @@ export interface HtmlToTextOptions {
 const MAX_PREFIX_DEPTH = 6;
 /** Longest line prefix (quote markers and indentation) before a list bullet. */
 const MAX_PREFIX_LENGTH = 20;
-/** Longest attribute-derived label (alt text, file name, link target) shown. */
-const MAX_LABEL = 300;
 /** How much link text is kept to compare with the link target. */
 const MAX_LINK_TEXT = 2048;
 
 const VOID = HTML_VOID_ELEMENTS;
-
-const BLOCK = new Set([
-  "p",
-  "div",
-  "section",
-  "article",
-  "header",
-  "footer",
-  "main",
-  "nav",
-  "aside",
-  "address",
-  "figure",
-  "figcaption",
-  "center",
-  "h1",
-  "h2",
-  "h3",
-  "h4",
-  "h5",
-  "h6",
-  "dl",
-  "dt",
-  "dd",
-  "table",
-  "thead",
-  "tbody",
-  "tfoot",
-  "caption",
-  "form",
-  "fieldset",
-  "details",
-  "summary",
-  "legend",
-  "contacts",
-  "files",
-]);
-
-/** Elements whose content is never shown. */
-const DROP = new Set([
-  "script",
-  "style",
-  "template",
-  "title",
-  "head",
-  "xml",
-  "noscript",
-  "noembed",
-  "noframes",
-  "iframe",
-  "object",
-  "legacyquote",
-  "e_m",
-]);
-
-const PRE = new Set(["pre", "codeblock", "xmp", "listing", "plaintext", "textarea"]);
-
-const EMPHASIS: Readonly<Record<string, string>> = {
-  b: "**",
-  strong: "**",
-  i: "_",
-  em: "_",
-  s: "~~",
-  strike: "~~",
-  del: "~~",
-  code: "`",
-};
 
 enum Kind {
   Plain,
@@ -144,57 +85,6 @@ interface Entry {
   capture?: { label: string; text: string };
   /** A Teams Reply quote (`itemtype=…/Reply`). */
   reply?: boolean;
-}
-
-/** Collapses HTML whitespace and removes controls from one piece of text. */
-function cleanInline(s: string): string {
-  return sanitizeTerminalText(s, { allowNewlines: false }).replace(/[ \t\n\f\r\u00a0]+/g, " ");
-}
-
-/** A short single-line label from an attribute or captured text. */
-function label(s: string | undefined): string {
-  if (!s) return "";
-  const t = cleanInline(s.length > MAX_LABEL * 4 ? s.slice(0, MAX_LABEL * 4) : s).trim();
-  if (t.length <= MAX_LABEL) return t;
-  const cut =
-    t.charCodeAt(MAX_LABEL - 1) >= 0xd800 && t.charCodeAt(MAX_LABEL - 1) <= 0xdbff ? MAX_LABEL - 1 : MAX_LABEL;
-  return t.slice(0, cut) + "…";
-}
-
-/** A file name from the last path segment of a URL, if it looks like one (`photo.png`). */
-function fileNameFromUrl(src: string | undefined): string {
-  if (!src) return "";
-  const path = src.split(/[?#]/, 1)[0] ?? "";
-  const last = path.slice(path.lastIndexOf("/") + 1);
-  if (!/\.[A-Za-z0-9]{1,6}$/.test(last)) return "";
-  try {
-    return decodeURIComponent(last);
-  } catch {
-    return last;
-  }
-}
-
-function normalizeUrlForCompare(u: string): string {
-  return u
-    .trim()
-    .toLowerCase()
-    .replace(/^(?:mailto:|tel:|https?:\/\/)/, "")
-    .replace(/^www\./, "")
-    .replace(/\/+$/, "");
-}
-
-function formatBytes(v: string): string {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) return "";
-  if (n < 1024) return `${n} B`;
-  const units = ["KB", "MB", "GB", "TB"];
-  let x = n / 1024;
-  let u = 0;
-  while (x >= 1024 && u < units.length - 1) {
-    x /= 1024;
-    u++;
-  }
-  return `${x < 10 ? x.toFixed(1) : Math.round(x)} ${units[u]}`;
 }
 
 class Renderer implements ScanHandler {
@@ -761,20 +651,9 @@ export function htmlToText(html: string, options: HtmlToTextOptions = {}): strin
       : Number.POSITIVE_INFINITY;
   const r = new Renderer(options, maxLength);
   scanMarkup(html, r);
-  const text = sanitizeTerminalText(r.finish(), { allowTabs: true });
+  // Every piece of text was sanitized as it entered the builder, and joining well-formed pieces
+  // cannot form a control or a lone surrogate, so the assembled text needs no second pass.
+  const text = r.finish();
   // Stopping early means content was left out: the ellipsis is due even if the text fits.
   return truncate(text, maxLength, r.stopped);
-}
-
-/** Cuts `s` to at most `max` UTF-16 code units, ending with `…`, never splitting a surrogate pair. */
-export function truncate(s: string, max: number, force = false): string {
-  if (s.length <= max && !force) return s;
-  if (max <= 0) return "";
-  let cut = Math.min(max - 1, s.length);
-  // Prefer ending at a word boundary when one is near.
-  const space = s.lastIndexOf(" ", cut);
-  if (space > 0 && cut - space <= 15 && cut < s.length && s.charCodeAt(cut) !== 0x20) cut = space;
-  const c = s.charCodeAt(cut - 1);
-  if (c >= 0xd800 && c <= 0xdbff) cut--;
-  return s.slice(0, cut).trimEnd() + "…";
 }
