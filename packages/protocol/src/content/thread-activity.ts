@@ -274,7 +274,10 @@ function targets(els: readonly XmlElement[], root: number): ThreadActivityMember
 
 // ── Rendering ───────────────────────────────────────────────────────────────────────────────────
 
-/** Resolves an MRI to a display name; may return the MRI itself when unknown. */
+/**
+ * Resolves an MRI to a display name. Return "" (or the MRI itself) when the name is unknown, so the
+ * name the service sent with the event, or a short id, is used instead of a placeholder.
+ */
 export type NameOf = (mri: string) => string;
 
 const MAX_NAME = 100;
