@@ -6,7 +6,13 @@ import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { CLIENT_IDS, CONSUMER_MT_SCOPE, CONSUMER_SPACES_SCOPE, CONSUMER_TENANT_ID } from "@teams-api/protocol";
+import {
+  CLIENT_IDS,
+  CONSUMER_MT_SCOPE,
+  CONSUMER_SPACES_SCOPE,
+  CONSUMER_TENANT_ID,
+  parseSignInForm,
+} from "@teams-api/protocol";
 import { parseAuthzResponse } from "../src/auth/authz.js";
 import { callbackParams } from "../src/auth/login.js";
 import { SESSION_EXPIRED, SPA_ORIGIN_MISSING, tokenEndpointError } from "../src/auth/messages.js";
@@ -290,5 +296,41 @@ describe("stored sessions", () => {
     const parsed = parseSession(JSON.stringify(withJunk))!;
     assert.deepEqual(parsed.accessTokens, {});
     assert.equal(parsed.skype, undefined);
+  });
+});
+
+describe("sign-in form reading", () => {
+  it("finds the action, hidden fields, user name and password fields, and the page's error", () => {
+    const form = parseSignInForm(`<!DOCTYPE html><html><body><main>
+      <form method="post" action="/login/common/login">
+        <p id="error" class="error" role="alert" data-aadsts="50126">Your account or password is <b>incorrect</b>.</p>
+        <input id="login" name="login" type="email" value="a@b.c">
+        <input id="passwd" name="passwd" type="password">
+        <input type="hidden" name="client_id" value="x&amp;y">
+        <input type="hidden" name="state" value="s">
+        <input type="checkbox" name="remember">
+        <button type="submit">Sign in</button>
+      </form></main></body></html>`);
+    assert.ok(form);
+    assert.equal(form.action, "/login/common/login");
+    assert.equal(form.method, "POST");
+    assert.equal(form.usernameField, "login");
+    assert.equal(form.passwordField, "passwd");
+    assert.deepEqual(form.fields, [
+      ["client_id", "x&y"],
+      ["state", "s"],
+    ]);
+    assert.equal(form.error, "Your account or password is incorrect.");
+    assert.equal(form.errorCode, "50126");
+  });
+
+  it("answers undefined for script-driven pages, forms without a password, and huge or odd input", () => {
+    assert.equal(
+      parseSignInForm('<html><body><div id="root"></div><script src="/app.js"></script></body></html>'),
+      undefined,
+    );
+    assert.equal(parseSignInForm('<form action="/search"><input name="q"></form>'), undefined);
+    assert.equal(parseSignInForm("<".repeat(600_000)), undefined);
+    assert.equal(parseSignInForm(`${"<div>".repeat(20_000)}<form`), undefined);
   });
 });
