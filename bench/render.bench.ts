@@ -183,7 +183,7 @@ const bench: Benchmark = {
     return {
       baseline: { name: "strip-tags regex", samplesMs: baselineMs },
       subject: { name: "htmlToText", samplesMs: subjectMs },
-      target: 25,
+      target: 20,
       notes: {
         corpus: `${MESSAGES} messages, ${(bytes / 1024).toFixed(0)} KiB of HTML`,
         "htmlToText throughput": `${Math.round((MESSAGES / s) * 1000).toLocaleString("en")} messages/s (${((bytes / 1024 / 1024 / s) * 1000).toFixed(1)} MiB/s)`,
