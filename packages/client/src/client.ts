@@ -93,7 +93,7 @@ export class TeamsClient {
       logger: this.#logger,
       timeout: options.timeout ?? DEFAULT_OPTIONS.timeout,
       maxRetries: options.maxRetries ?? DEFAULT_OPTIONS.maxRetries,
-      now: this.#now,
+      // The transport keeps wall-clock time: Retry-After dates are the server's, not the injected clock's.
       ...(options.testHooks?.random ? { random: options.testHooks.random } : {}),
     };
     this.#raw = createTransport(base);

@@ -34,6 +34,7 @@ export interface TransportOptions {
   timeout?: number;
   /** Retries after the first attempt. @default 3 */
   maxRetries?: number;
+  /** Wall clock for Retry-After dates and timings (not the token clock). @default Date.now */
   now?: () => number;
   /** Jitter source. @default Math.random */
   random?: () => number;
