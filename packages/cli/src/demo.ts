@@ -10,6 +10,7 @@ import { TeamsClient } from "teams-api";
 import { App } from "./app.js";
 import { describeError, exitCodeFor } from "./errors.js";
 import { runInteractive } from "./interactive/loop.js";
+import { wrap } from "./render/messages.js";
 import { oneLine } from "./render/sanitize.js";
 import { installTerminalGuards, restoreTerminal } from "./terminal.js";
 
@@ -61,16 +62,28 @@ async function emulatorFor(port: number | undefined): Promise<{ origin: string; 
   return { origin: emulator.origin, emulator };
 }
 
-function banner(me: { displayName: string; email?: string | undefined }, origin: string, others: string[]): string {
+function banner(
+  me: { displayName: string; email?: string | undefined },
+  origin: string,
+  others: string[],
+  width: number,
+): string {
+  const port = new URL(origin).port;
+  const second =
+    port === String(DEFAULT_EMULATOR_PORT)
+      ? "`npm run demo -- --user bob@contoso.com`"
+      : `\`npm run demo -- --user bob@contoso.com --port ${port}\``;
+  const paragraph =
+    `You are ${oneLine(me.displayName)}${me.email ? ` (${oneLine(me.email)})` : ""}, signed in through the real sign-in page of a local Teams emulator at ${origin}; nothing here reaches Microsoft. ` +
+    `Other demo users (password "${DEMO_PASSWORD}"): ${others.join(", ")}. Try ${second} in a second terminal: it joins this emulator, so you can chat with yourself. ` +
+    `To run the emulator alone: \`npm run emulator\`, then TEAMS_CLOUD=emulator TEAMS_LOGIN_URL=${origin}/login TEAMS_BASE_URL=${origin} teams login. ` +
+    "Arrow keys and Enter pick a chat; Ctrl+C goes back, and quits from the menu.";
   return [
-    `╔══════════════════════════════════╗`,
-    `║ Microsoft Teams CLI — demo       ║`,
-    `╚══════════════════════════════════╝`,
+    "╔══════════════════════════════════╗",
+    "║ Microsoft Teams CLI — demo       ║",
+    "╚══════════════════════════════════╝",
     "",
-    `You are ${oneLine(me.displayName)}${me.email ? ` (${oneLine(me.email)})` : ""}, signed in to a local Teams emulator at ${origin} through its real sign-in page; nothing here reaches Microsoft. ` +
-      `Other demo users can sign in with the password "${DEMO_PASSWORD}" — ${others.join(", ")} — for example in a second terminal with \`npm run demo -- --user bob@contoso.com\`, which joins this emulator. ` +
-      `To run the emulator alone: \`npm run emulator\`, then point the app at it with TEAMS_CLOUD=emulator TEAMS_LOGIN_URL=${origin}/login TEAMS_BASE_URL=${origin} teams login. ` +
-      "Arrow keys and Enter pick a chat; Ctrl+C goes back, and quits from the menu.",
+    ...wrap(paragraph, Math.max(40, Math.min(width, 100) - 1)),
   ].join("\n");
 }
 
@@ -102,11 +115,12 @@ async function demo(argv: readonly string[]): Promise<number> {
     const others = users.filter((u) => u.mri !== me.mri && !u.unlicensed).map((u) => `${u.givenName} (${u.login})`);
     const app = new App({ cloud: "emulator" }, { client, env });
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
-      app.out.status(banner(me, origin, others));
+      app.out.status(banner(me, origin, others, 100));
       app.out.status("The interactive app needs a terminal; stopping here.");
       return 0;
     }
-    await runInteractive(app, { banner: banner(me, origin, others.length ? others : ["Bob (bob@contoso.com)"]) });
+    const people = others.length ? others : ["Bob (bob@contoso.com)"];
+    await runInteractive(app, { banner: banner(me, origin, people, process.stdout.columns ?? 100) });
     return 0;
   } finally {
     restoreTerminal();

@@ -149,7 +149,7 @@ describe("interactive app in a terminal", () => {
     t?.close();
     t = await Tmux.start({ NO_COLOR: "1" }, ROOT);
     t.run("npm run demo -- --port 0");
-    let screen = await t.waitFor("Pick a chat", 60_000);
+    let screen = (await t.waitFor("Pick a chat", 60_000)).replace(/\s+/g, " ");
     assert.match(screen, /You are Alice Example \(alice@contoso\.com\)/);
     assert.match(screen, /bob@contoso\.com/, "the banner names other demo users");
     assert.match(screen, /npm run emulator/, "the banner says how to run the emulator alone");

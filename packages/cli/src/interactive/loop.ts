@@ -3,7 +3,7 @@ import type { Conversation, Message } from "teams-api";
 import type { App } from "../app.js";
 import { loadMessages } from "../commands/message/list.js";
 import { describeError } from "../errors.js";
-import { messageLines } from "../render/messages.js";
+import { messageLines, senderColumnWidth } from "../render/messages.js";
 import { oneLine, truncate } from "../render/sanitize.js";
 import { cancellable, noteCursorMayBeHidden } from "../terminal.js";
 
@@ -91,6 +91,9 @@ export async function chatView(app: App, conv: Conversation): Promise<ViewResult
   out.line(breadcrumb(app, "Chat", title));
   out.line("");
   let shown: Message[] = [];
+  // Columns stay put across batches: the time column fits "MM/DD HH:MM", the sender column is
+  // measured on the first batch (and never narrower than "You").
+  let senderWidth: number | undefined;
 
   /** Prints messages newer than the last shown (all of them the first time). */
   const show = async (): Promise<boolean> => {
@@ -101,11 +104,16 @@ export async function chatView(app: App, conv: Conversation): Promise<ViewResult
       const seen = new Set(shown.map((m) => `${m.id}`));
       const fresh = shown.length === 0 ? messages : messages.filter((m) => !seen.has(m.id));
       if (shown.length === 0 && messages.length === 0) out.line(out.c.dim("  No messages yet."));
+      const nameOf = (mri: string): string =>
+        mri.toLowerCase() === selfMri.toLowerCase() ? "You" : oneLine(name(mri));
+      senderWidth ??= Math.max(8, senderColumnWidth(messages, nameOf));
       for (const line of messageLines(fresh, name, {
         colors: out.c,
         numbers: false,
         width: out.stdout.columns ?? 100,
         selfMri,
+        senderWidth,
+        timeWidth: 11,
       })) {
         out.line(`  ${line}`);
       }

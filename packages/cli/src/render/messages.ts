@@ -43,9 +43,14 @@ export interface MessageLinesOptions {
   /** The signed-in user's MRI: their messages say "You". */
   selfMri?: string;
   now?: Date;
+  /** Fixed sender column width (a chat view keeps its columns across batches); measured when absent. */
+  senderWidth?: number;
+  /** Fixed time column width; measured when absent. */
+  timeWidth?: number;
 }
 
-function wrap(text: string, width: number): string[] {
+/** Word-wraps text to `width` columns (code points), breaking words longer than a line. */
+export function wrap(text: string, width: number): string[] {
   const out: string[] = [];
   for (const para of text.split("\n")) {
     let line = "";
@@ -64,6 +69,11 @@ function wrap(text: string, width: number): string[] {
   return out;
 }
 
+/** Width of the sender column for these messages: the longest name, 3 to 20 characters. */
+export function senderColumnWidth(messages: readonly Message[], name: NameOf): number {
+  return Math.min(20, Math.max(3, ...messages.filter((m) => !m.isSystem).map((m) => [...name(m.from.mri)].length)));
+}
+
 /**
  * The chat log, oldest first: `  3  14:30  Bob Example   text`, continuation lines under the text,
  * reactions and edits on their own dim line, system messages as readable dim sentences.
@@ -74,12 +84,9 @@ export function messageLines(messages: readonly Message[], name: NameOf, options
   const width = Math.max(40, options.width ?? 100);
   const nameOf = (mri: string): string =>
     options.selfMri && mri.toLowerCase() === options.selfMri.toLowerCase() ? "You" : oneLine(name(mri));
-  const senderWidth = Math.min(
-    20,
-    Math.max(3, ...messages.filter((m) => !m.isSystem).map((m) => [...nameOf(m.from.mri)].length)),
-  );
+  const senderWidth = options.senderWidth ?? senderColumnWidth(messages, nameOf);
   const times = messages.map((m) => shortTime(m.arrivedAt, options.now));
-  const timeWidth = Math.max(5, ...times.map((t) => t.length));
+  const timeWidth = options.timeWidth ?? Math.max(5, ...times.map((t) => t.length));
   const numWidth = numbers ? String(messages.length).length : 0;
   const out: string[] = [];
   messages.forEach((m, i) => {
