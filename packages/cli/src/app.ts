@@ -3,6 +3,7 @@ import { ListingStore } from "./listings.js";
 import { cacheDir } from "./paths.js";
 import { resolveChatRef, resolveMessageRef } from "./refs.js";
 import { Output } from "./render/output.js";
+import { redact } from "./render/redact.js";
 import { oneLine } from "./render/sanitize.js";
 
 export type Cloud = "enterprise" | "consumer" | "emulator";
@@ -111,5 +112,11 @@ export class App {
  * TEAMS_KEYRING.
  */
 export function clientOptions(cloud: Cloud | undefined, env: NodeJS.ProcessEnv): TeamsClientOptions {
-  return { ...(cloud ? { cloud } : {}), env };
+  return { ...(cloud ? { cloud } : {}), env, ...(env.TEAMS_DEBUG === "1" ? { logger: stderrLogger() } : {}) };
+}
+
+/** TEAMS_DEBUG=1: the library's diagnostics (already redacted by it) on stderr, one line each. */
+function stderrLogger(): NonNullable<TeamsClientOptions["logger"]> {
+  const line = (level: string) => (message: string) => process.stderr.write(`[${level}] ${oneLine(redact(message))}\n`);
+  return { debug: line("debug"), info: line("info"), warn: line("warn"), error: line("error") };
 }

@@ -3,7 +3,7 @@
  * free port, signed in through the emulator's real sign-in page with --password-stdin.
  */
 import * as assert from "node:assert/strict";
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { findSecret, type RunResult, runInPty, type Sandbox, sandbox } from "./helpers/cli.js";
@@ -177,6 +177,28 @@ describe("teams login / whoami / chats / messages / send", () => {
     assert.match(r.stdout, /Bob Example/);
     assert.doesNotMatch(r.stdout, /@thread|@unq\.gbl/);
     assert.doesNotMatch(r.stdout, /^\s*[[{]/m, "printed JSON on a terminal");
+  });
+
+  it("login --refresh-token-stdin signs in with a refresh token (never echoing it)", async () => {
+    const saved = JSON.parse(readFileSync(join(sb.dir, "session.json"), "utf8")) as { refreshToken: string };
+    const otherFile = join(sb.dir, "by-refresh", "session.json");
+    const r = ok(
+      await sb.run(["login", "--refresh-token-stdin"], {
+        input: `${saved.refreshToken}\n`,
+        env: { TEAMS_TOKEN_FILE: otherFile },
+      }),
+      "login --refresh-token-stdin",
+    );
+    assert.equal(json<{ displayName: string }>(r).displayName, "Alice Example");
+    const who = ok(await sb.run(["whoami"], { env: { TEAMS_TOKEN_FILE: otherFile } }), "whoami");
+    assert.equal(json<{ email: string }>(who).email, "alice@contoso.com");
+    const bad = await sb.run(["login", "--refresh-token-stdin"], {
+      input: "0.EMU-not-a-real-token-at-all\n",
+      env: { TEAMS_TOKEN_FILE: join(sb.dir, "bad", "session.json") },
+    });
+    assert.equal(bad.code, 4, bad.stderr);
+    assert.equal(bad.stderr.trim().split("\n").length, 1, bad.stderr);
+    assert.doesNotMatch(bad.stderr, /0\.EMU/);
   });
 
   it("logout forgets the session; then commands exit 4 with one sentence", async () => {
