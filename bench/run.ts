@@ -49,5 +49,11 @@ for (const file of files) {
   for (const [k, v] of Object.entries(out.notes ?? {})) process.stderr.write(`  ${bench.name} ${k}: ${v}\n`);
 }
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd());
+for (const r of rows)
+  console.log(
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd(),
+  );
 if (values.check && missed) process.exit(1);
