@@ -30,6 +30,15 @@ async function pick(t: Tmux, label: string): Promise<void> {
   throw new Error(`"${label}" is not in the menu:\n${t.screen()}`);
 }
 
+async function fault(sb: Sandbox, spec: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${sb.emulator.origin}/_emulator/faults`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(spec),
+  });
+  assert.equal(res.status, 201, await res.text());
+}
+
 const count = (s: string, needle: string): number => s.split(needle).length - 1;
 
 /** The terminal's line discipline after the app is gone. */
@@ -70,6 +79,20 @@ describe("one-shot commands in a terminal", () => {
     await t.waitFor((s) => s.trimEnd().endsWith(PROMPT.trim()), 10_000, "the shell prompt");
     const who = await sb.run(["whoami"]);
     assert.equal(who.code, 0, who.stderr);
+  });
+
+  it("a slow answer shows a spinner on stderr; Ctrl+C stops the command and the shell stays cooked", async () => {
+    t ??= await Tmux.start({ ...sb.env }, ROOT);
+    await fault(sb, { latencyMs: 30_000, count: 1, path: "conversations" });
+    t.run("clear");
+    const started = Date.now();
+    t.run(`${CLI} chats; echo "exit=$?"`);
+    await t.waitFor("Loading chats…", 30_000, "the spinner");
+    t.keys("C-c");
+    await t.waitFor("exit=130", 10_000, "the interrupted command's exit status");
+    assert.ok(Date.now() - started < 25_000, "Ctrl+C did not stop the wait");
+    await assertCookedShell(t);
+    await fetch(`${sb.emulator.origin}/_emulator/faults`, { method: "DELETE" });
   });
 
   it("chats renders a numbered table with names on a terminal", async () => {
@@ -142,6 +165,26 @@ describe("interactive app in a terminal", () => {
 
     // Ctrl+C at the menu leaves the app.
     t.keys("C-c");
+    await assertCookedShell(t);
+  });
+
+  it("Ctrl+C during a slow load in a chat cancels the load, not the app", async () => {
+    t?.close();
+    t = await Tmux.start({ ...sb.env }, ROOT);
+    t.run(CLI);
+    await t.waitFor("Pick a chat", 30_000);
+    await fault(sb, { latencyMs: 30_000, count: 1, path: "messages" });
+    await pick(t, "Dana Whitfield");
+    await t.waitFor("Loading messages…", 20_000, "the spinner");
+    t.keys("C-c");
+    await t.waitFor("Cancelled.", 10_000);
+    await t.waitFor("Type a message and press Enter to send", 10_000, "the chat prompt after cancelling");
+    await fetch(`${sb.emulator.origin}/_emulator/faults`, { method: "DELETE" });
+    t.type("/refresh");
+    t.keys("Enter");
+    await t.waitFor(/\d\d:\d\d\s+(You|Dana Whitfield)\s+\S/, 20_000, "the messages after /refresh");
+    t.type("/quit");
+    t.keys("Enter");
     await assertCookedShell(t);
   });
 
