@@ -170,6 +170,29 @@ describe("teams login / whoami / chats / messages / send", () => {
     assert.doesNotMatch(tty.stdout, /owned title|ZXZpbA/);
   });
 
+  it("escape sequences in names and topics never reach the terminal either", async () => {
+    const topic = "Evil\x1b]0;owned title\x07 \x1b[2J\x1b[31mplan\u202e";
+    ok(
+      await sb.runAs("bob@contoso.com", ["chat", "new", "alice@contoso.com", "dana@contoso.com", "--topic", topic]),
+      "bob creates a chat with a hostile topic",
+    );
+    const views = [
+      ["chats", "-n", "20"],
+      ["chat", "info", "Evil"],
+      ["messages", "Evil", "-n", "5"],
+    ];
+    for (const args of views) {
+      const tty = ok(await runInPty(args, { env: sb.env, discardStderr: true }), args.join(" "));
+      assert.match(tty.stdout, /Evil/, `${args.join(" ")} shows the chat`);
+      assert.doesNotMatch(
+        tty.stdout,
+        /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e]/,
+        `${args.join(" ")}: a control byte reached the terminal`,
+      );
+      assert.doesNotMatch(tty.stdout, /owned title/);
+    }
+  });
+
   it("on a terminal, chats is a table with numbers and names", async () => {
     const r = ok(await runInPty(["chats", "-n", "5"], { env: sb.env }), "chats on a terminal");
     assert.match(r.stdout, /┌/);
