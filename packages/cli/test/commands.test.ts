@@ -132,16 +132,22 @@ describe("teams login / whoami / chats / messages / send", () => {
     const sent = json<{ id: string; conversationId: string }>(
       ok(await sb.run(["send", "Bob Example", "hello <b>Bob</b> & co"]), "send"),
     );
+    const angle = json<{ id: string }>(ok(await sb.run(["send", "Bob Example", "<i>not html</i>"]), "send <…>"));
+    const html = json<{ id: string }>(
+      ok(await sb.run(["send", "Bob Example", "<p>really <b>bold</b></p>", "--html"]), "send --html"),
+    );
     const fromStdin = json<{ id: string }>(
       ok(await sb.run(["send", "bob example", "-"], { input: "line one\nline two\n" }), "send -"),
     );
     const bobSees = json<MessageRow[]>(
-      ok(await sb.runAs("bob@contoso.com", ["messages", "Alice Example", "-n", "3"]), "bob reads"),
+      ok(await sb.runAs("bob@contoso.com", ["messages", "Alice Example", "-n", "5"]), "bob reads"),
     );
     const byId = new Map(bobSees.map((m) => [m.id, m]));
     assert.equal(byId.get(sent.id)?.text, "hello <b>Bob</b> & co");
     assert.equal(byId.get(sent.id)?.from.displayName, "Alice Example");
     assert.equal(byId.get(fromStdin.id)?.text, "line one\nline two");
+    assert.equal(byId.get(angle.id)?.text, "<i>not html</i>");
+    assert.equal(byId.get(html.id)?.text, "really bold");
   });
 
   it("an empty message is a usage error and sends nothing", async () => {

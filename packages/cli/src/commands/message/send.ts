@@ -38,7 +38,8 @@ export async function run(app: App, opts: SendOptions): Promise<SentMessage> {
   const client = await app.session();
   const sent = await app.out.spin(
     "Sending…",
-    client.chat.sendMessage(id, text, opts.html ? { messageType: "RichText/Html" } : {}),
+    // Typed text is text even when it starts with "<"; --html sends it as Teams HTML.
+    client.chat.sendMessage(id, text, { format: opts.html ? "html" : "text" }),
   );
   if (app.out.json) app.out.printJson(sentJson(sent));
   else app.out.success("Sent.");
