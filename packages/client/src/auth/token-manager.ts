@@ -133,6 +133,18 @@ export class TokenManager implements TokenSource {
   }
 
   trustedOrigins(): Iterable<string> {
+    // Asked on every request: rebuild only when the session or its service map changes.
+    const s0 = this.#session;
+    const cached = this.#trusted;
+    if (cached && cached.session === s0 && cached.skype === s0?.skype) return cached.origins;
+    const origins = this.#buildTrustedOrigins();
+    this.#trusted = { session: s0, skype: s0?.skype, origins };
+    return origins;
+  }
+
+  #trusted: { session: Session | undefined; skype: Session["skype"]; origins: ReadonlySet<string> } | undefined;
+
+  #buildTrustedOrigins(): ReadonlySet<string> {
     const out = new Set<string>();
     const add = (u: string | undefined): void => {
       const o = u ? originOf(u) : undefined;
@@ -295,6 +307,19 @@ export class TokenManager implements TokenSource {
     await this.skypeToken(options.signal ? { signal: options.signal } : {});
     const s = this.#require();
     const sk = s.skype!;
+    // Asked on every send: decode the skypetoken only when it or the account changed.
+    const cached = this.#identityCache;
+    if (cached && cached.skype === sk && cached.account === s.account && cached.session === s) return cached.identity;
+    const identity = this.#buildIdentity(s, sk);
+    this.#identityCache = { session: s, skype: sk, account: s.account, identity };
+    return identity;
+  }
+
+  #identityCache:
+    | { session: Session; skype: NonNullable<Session["skype"]>; account: Session["account"]; identity: Identity }
+    | undefined;
+
+  #buildIdentity(s: Session, sk: NonNullable<Session["skype"]>): Identity {
     const claims = skypeTokenClaims(sk.token);
     const skypeId = sk.skypeId ?? (typeof claims?.skypeid === "string" ? claims.skypeid : undefined);
     const mri = skypeId ? mriFromSkypeId(skypeId) : s.account.oid ? orgidMri(s.account.oid) : undefined;

@@ -242,7 +242,12 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
   };
 
   const exchange = async (ex: Exchange): Promise<Outcome> => {
-    const label = `${ex.method} ${redactor.url(ex.url)}`;
+    // Redacting the URL costs a parse; only logs and errors need it.
+    let labelText: string | undefined;
+    const label = (): string => {
+      labelText ??= `${ex.method} ${redactor.url(ex.url)}`;
+      return labelText;
+    };
     let retries = 0;
     let reauthed = false;
     let reauthNext = false;
@@ -255,7 +260,7 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
       );
       const signal = ex.signal ? AbortSignal.any([ex.signal, timeoutController.signal]) : timeoutController.signal;
       const started = now();
-      log?.debug(`→ ${label}${retries ? ` (retry ${retries})` : ""}`);
+      log?.debug(`→ ${label()}${retries ? ` (retry ${retries})` : ""}`);
       const release = (): void => clearTimeout(timer);
       let failure: Failure | undefined;
       let result: { response: Response; url: URL } | undefined;
@@ -277,9 +282,9 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
         if (failure.kind === "aborted") throw new AbortError(undefined, { cause: failure.cause });
         const error =
           failure.kind === "timeout"
-            ? new TimeoutError(`${label} got no answer within ${ex.timeout} ms.`)
+            ? new TimeoutError(`${label()} got no answer within ${ex.timeout} ms.`)
             : new ConnectionError(
-                `${label} failed: could not reach the service${failure.cause ? ` (${String(failure.cause)})` : ""}.`,
+                `${label()} failed: could not reach the service${failure.cause ? ` (${String(failure.cause)})` : ""}.`,
               );
         if (retries >= ex.maxRetries) throw error;
         const mayRetry = ex.idempotent || (failure.kind === "connection" && failure.notProcessed);
@@ -288,21 +293,21 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
           if (delivered) return { echo: true };
         }
         const delay = backoffDelay(retries, random);
-        log?.warn(`${label}: ${error.message} Retrying in ${delay} ms (retry ${retries + 1} of ${ex.maxRetries}).`);
+        log?.warn(`${label()}: ${error.message} Retrying in ${delay} ms (retry ${retries + 1} of ${ex.maxRetries}).`);
         await pause(delay, ex.signal);
         retries++;
         continue;
       }
 
       const { response } = result!;
-      log?.debug(`← ${response.status} ${label} ${now() - started} ms`);
+      log?.debug(`← ${response.status} ${label()} ${now() - started} ms`);
 
       if (response.status === 401 && ex.allowReauth && !reauthed) {
         reauthed = true;
         reauthNext = true;
         release();
         await discard(response);
-        log?.info(`${label}: credentials rejected (401); refreshing them and retrying once.`);
+        log?.info(`${label()}: credentials rejected (401); refreshing them and retrying once.`);
         continue;
       }
       if (isRetryableStatus(response.status) && retries < ex.maxRetries) {
@@ -322,7 +327,7 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
           await discard(response);
           const delay = hinted ?? backoffDelay(retries, random);
           log?.warn(
-            `${label}: HTTP ${response.status}; retrying in ${delay} ms (retry ${retries + 1} of ${ex.maxRetries}).`,
+            `${label()}: HTTP ${response.status}; retrying in ${delay} ms (retry ${retries + 1} of ${ex.maxRetries}).`,
           );
           await pause(delay, ex.signal);
           retries++;
@@ -409,10 +414,11 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
     }
     const { response, release } = outcome;
     const requestId = requestIdFrom(response.headers);
-    const described = describe(method, url);
+    // Redacted only when an error needs it: a success costs no URL parse.
+    const described = (): RedactedRequest => describe(method, url);
     if (response.status < 200 || response.status > 299) {
       try {
-        throw await errorFrom(response, described);
+        throw await errorFrom(response, described());
       } finally {
         release();
       }
@@ -429,9 +435,9 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
     } catch (err) {
       if (req.signal?.aborted) throw new AbortError(undefined, { cause: req.signal.reason });
       if (err instanceof TimeoutError || (err as { name?: string } | undefined)?.name === "TimeoutError") {
-        throw new TimeoutError(`${described.method} ${described.url} did not finish its answer in time.`);
+        throw new TimeoutError(`${method} ${described().url} did not finish its answer in time.`);
       }
-      throw new ConnectionError(`${described.method} ${described.url} was cut off while reading the answer.`, {
+      throw new ConnectionError(`${method} ${described().url} was cut off while reading the answer.`, {
         cause: connectionCode(err),
       });
     } finally {
@@ -444,7 +450,7 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
       return { status: response.status, headers: response.headers, body: JSON.parse(text) as T, requestId };
     } catch {
       throw new ProtocolError(
-        `The service answered ${described.method} ${described.url} with HTTP ${response.status} but a body that is not valid JSON${requestId ? ` (request id ${requestId})` : ""}.`,
+        `The service answered ${method} ${described().url} with HTTP ${response.status} but a body that is not valid JSON${requestId ? ` (request id ${requestId})` : ""}.`,
       );
     }
   };
