@@ -70,7 +70,8 @@ export function exitCodeFor(err: unknown): number {
 export function describeError(err: unknown): string {
   if (nameOf(err) === "ExitPromptError" || nameOf(err) === "AbortPromptError") return "Interrupted.";
   let message = err instanceof Error ? err.message : String(err);
-  message = oneLine(redact(message));
+  // Query strings carry state, nonces and sometimes codes, and make a sentence unreadable: drop them.
+  message = oneLine(redact(message)).replace(/\b(https?:\/\/[^\s?#]+)[?#][^\s]*/g, "$1");
   if (!message) message = "Something went wrong.";
   if (nameOf(err) === "RateLimitError") {
     const ms = (err as { retryAfterMs?: number }).retryAfterMs;

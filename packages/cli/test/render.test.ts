@@ -47,6 +47,12 @@ describe("errors", () => {
     assert.doesNotMatch(msg, /eyJ|0\.EMU|\x1b|\n/);
     assert.match(msg, /\.$/);
   });
+  it("URLs lose their query strings", () => {
+    const e = new Error(
+      "GET http://127.0.0.1:1/login/authorize?client_id=x&state=abc&nonce=def got no answer within 30000 ms.",
+    );
+    assert.equal(describeError(e), "GET http://127.0.0.1:1/login/authorize got no answer within 30000 ms.");
+  });
   it("a rate limit says when to retry", () => {
     const e = named("RateLimitError", "Too many requests", { retryAfterMs: 2500 });
     assert.equal(describeError(e), "Too many requests; try again in 3 s.");
