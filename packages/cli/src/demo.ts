@@ -65,17 +65,18 @@ async function emulatorFor(port: number | undefined): Promise<{ origin: string; 
 function banner(
   me: { displayName: string; email?: string | undefined },
   origin: string,
-  others: string[],
+  others: ReadonlyArray<{ name: string; login: string }>,
   width: number,
 ): string {
   const port = new URL(origin).port;
+  const partner = others[0]?.login ?? "bob@contoso.com";
   const second =
     port === String(DEFAULT_EMULATOR_PORT)
-      ? "`npm run demo -- --user bob@contoso.com`"
-      : `\`npm run demo -- --user bob@contoso.com --port ${port}\``;
+      ? `\`npm run demo -- --user ${partner}\``
+      : `\`npm run demo -- --user ${partner} --port ${port}\``;
   const paragraph =
     `You are ${oneLine(me.displayName)}${me.email ? ` (${oneLine(me.email)})` : ""}, signed in through the real sign-in page of a local Teams emulator at ${origin}; nothing here reaches Microsoft. ` +
-    `Other demo users (password "${DEMO_PASSWORD}"): ${others.join(", ")}. Try ${second} in a second terminal: it joins this emulator, so you can chat with yourself. ` +
+    `Other demo users (password "${DEMO_PASSWORD}"): ${others.map((o) => `${o.name} (${o.login})`).join(", ")}. Try ${second} in a second terminal: it joins this emulator, so you can chat with yourself. ` +
     `To run the emulator alone: \`npm run emulator\`, then TEAMS_CLOUD=emulator TEAMS_LOGIN_URL=${origin}/login TEAMS_BASE_URL=${origin} teams login. ` +
     "Arrow keys and Enter pick a chat; Ctrl+C goes back, and quits from the menu.";
   return [
@@ -85,6 +86,26 @@ function banner(
     "",
     ...wrap(paragraph, Math.max(40, Math.min(width, 100) - 1)),
   ].join("\n");
+}
+
+/** Who else can sign in: from our emulator, or from the control plane of the one we joined. */
+async function demoUsers(
+  origin: string,
+  emulator: Emulator | undefined,
+): Promise<Array<{ name: string; login: string }>> {
+  let users: ReadonlyArray<Pick<User, "login" | "displayName"> & { unlicensed?: boolean | undefined }> = [];
+  if (emulator) users = emulator.users;
+  else {
+    try {
+      const res = await fetch(`${origin}/_emulator/users`, { signal: AbortSignal.timeout(2000) });
+      users = ((await res.json()) as { users?: Array<{ login: string; displayName: string }> }).users ?? [];
+    } catch {
+      users = [];
+    }
+  }
+  return users
+    .filter((u) => !u.unlicensed && typeof u.login === "string")
+    .map((u) => ({ name: oneLine(u.displayName).split(" ")[0] ?? u.login, login: oneLine(u.login) }));
 }
 
 async function demo(argv: readonly string[]): Promise<number> {
@@ -111,16 +132,14 @@ async function demo(argv: readonly string[]): Promise<number> {
     process.stderr.write(`Signing in as ${args.user}…\n`);
     await client.signInWithPassword(args.user, DEMO_PASSWORD);
     const me = await client.whoami();
-    const users: readonly User[] = emulator?.users ?? [];
-    const others = users.filter((u) => u.mri !== me.mri && !u.unlicensed).map((u) => `${u.givenName} (${u.login})`);
+    const others = (await demoUsers(origin, emulator)).filter((u) => u.login.toLowerCase() !== me.email?.toLowerCase());
     const app = new App({ cloud: "emulator" }, { client, env });
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
       app.out.status(banner(me, origin, others, 100));
       app.out.status("The interactive app needs a terminal; stopping here.");
       return 0;
     }
-    const people = others.length ? others : ["Bob (bob@contoso.com)"];
-    await runInteractive(app, { banner: banner(me, origin, people, process.stdout.columns ?? 100) });
+    await runInteractive(app, { banner: banner(me, origin, others, process.stdout.columns ?? 100) });
     return 0;
   } finally {
     restoreTerminal();
