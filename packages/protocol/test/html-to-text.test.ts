@@ -207,7 +207,7 @@ describe("htmlToText: structure", () => {
     assert.equal(htmlToText(`${"<blockquote>".repeat(10_000)}x`), "> > > > > > x");
   });
 
-  it("stays linear on 1 MB hostile inputs", () => {
+  it("renders 1 MB hostile inputs safely (their speed is bench/hostile.bench.ts)", () => {
     const MB = 1024 * 1024;
     const inputs = [
       "<b>".repeat(MB / 3),
@@ -220,12 +220,8 @@ describe("htmlToText: structure", () => {
       `<span itemtype="${MENTION}" itemid="1">x</span>`.repeat(MB / 60),
     ];
     for (const html of inputs) {
-      const t0 = performance.now();
       const out = htmlToText(html);
-      const ms = performance.now() - t0;
       assert.equal(unsafeReason(out), undefined);
-      // Generous for loaded CI machines: the quadratic behaviour this guards against takes minutes.
-      assert.ok(ms < 15_000, `${html.slice(0, 20)}…: ${ms.toFixed(0)} ms`);
     }
   });
 });

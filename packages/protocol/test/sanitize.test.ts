@@ -76,7 +76,7 @@ describe("sanitizeTerminalText", () => {
     assert.equal(sanitizeTerminalText(s), s);
   });
 
-  it("is linear on 1 MB of ESC [ repeated (and other hostile floods)", () => {
+  it("cleans 1 MB of ESC [ repeated and other hostile floods (their speed is bench/hostile.bench.ts)", () => {
     const floods = [
       "\x1b[".repeat(512 * 1024),
       "\x1b]".repeat(512 * 1024),
@@ -86,12 +86,8 @@ describe("sanitizeTerminalText", () => {
       "\ud800".repeat(1024 * 1024),
     ];
     for (const s of floods) {
-      const t0 = performance.now();
       const out = sanitizeTerminalText(s);
-      const ms = performance.now() - t0;
       assert.equal(unsafeReason(out), undefined);
-      // Generous for loaded CI machines: quadratic behaviour would take minutes.
-      assert.ok(ms < 15_000, `took ${ms.toFixed(0)} ms`);
     }
   });
 

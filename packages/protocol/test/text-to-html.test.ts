@@ -126,7 +126,7 @@ describe("textToHtml", () => {
     assert.equal(textToHtml("```\nunclosed"), "<pre><code>unclosed</code></pre>");
   });
 
-  it("renders a long message linearly", () => {
+  it("renders 1 MB markdown floods to well-formed HTML (their speed is bench/hostile.bench.ts)", () => {
     const MB = 1024 * 1024;
     for (const s of [
       "**a ".repeat(MB / 4),
@@ -134,11 +134,9 @@ describe("textToHtml", () => {
       "[a](".repeat(MB / 4),
       "- a\n  - b\n".repeat(MB / 10),
     ]) {
-      const t0 = performance.now();
-      textToHtml(s);
-      const ms = performance.now() - t0;
-      // Generous for loaded CI machines: quadratic behaviour would take minutes.
-      assert.ok(ms < 15_000, `${s.slice(0, 8)}: ${ms.toFixed(0)} ms`);
+      const html = textToHtml(s);
+      assert.ok(html.startsWith("<") && html.length >= s.length / 2, "a flood still renders");
+      assert.ok(!/<script/i.test(html));
     }
   });
 
