@@ -115,6 +115,24 @@ describe("toMessage variants and malformed input", () => {
     }
   });
 
+  it("keeps the line breaks of a plain Text message and decodes its entities", () => {
+    const m = toMessage({ ...base, messagetype: "Text", content: "line one\nline two &amp; three" });
+    assert.equal(m.text, "line one\nline two & three");
+  });
+
+  it("names people in activity lines from the event when no resolver knows them, never by raw id", () => {
+    const joined = toMessage({
+      ...base,
+      messagetype: "ThreadActivity/MemberJoined",
+      content: JSON.stringify({
+        eventtime: 1,
+        initiator: CAROL,
+        members: [{ id: CAROL, friendlyname: "Carol Guest" }],
+      }),
+    });
+    assert.equal(joined.text, "Carol Guest joined");
+  });
+
   it("tolerates malformed property JSON without crashing", () => {
     const m = toMessage({ ...base, properties: { emotions: "[{oops", mentions: "not json" } });
     assert.deepEqual(m.reactions, []);

@@ -286,14 +286,15 @@ export class ChatService {
       if (m.activity && "members" in m.activity) for (const t of m.activity.members) needed.add(t.mri);
     }
     const names = needed.size ? await this.#names.displayNames(needed) : new Map<string, string>();
-    const nameOf = (mri: string): string => names.get(mri) ?? this.#names.peek(mri);
+    // Activity lines get "" for people nobody could name, so they use the name their event carries.
+    const knownName = (mri: string): string => (this.#names.has(mri) ? this.#names.peek(mri) : "");
     return messages.map((m) => {
       let out = m;
       if (!m.from.displayName && m.from.mri && !m.isSystem) {
-        out = { ...out, from: { ...m.from, displayName: nameOf(m.from.mri) } };
+        out = { ...out, from: { ...m.from, displayName: names.get(m.from.mri) ?? this.#names.peek(m.from.mri) } };
       }
       if (m.isSystem && !m.isDeleted) {
-        out = { ...out, text: messageText(m.messageType, m.content, messageProperties(m.raw), false, nameOf) };
+        out = { ...out, text: messageText(m.messageType, m.content, messageProperties(m.raw), false, knownName) };
       }
       return out;
     });

@@ -101,11 +101,10 @@ export function messageText(
 ): string {
   if (deleted || messageType.startsWith("Control/")) return "";
   if (isSystemMessageType(messageType)) return describeSystemMessage(messageType, content, nameOf) ?? "";
-  return htmlToText(content, props.mentions !== undefined ? { mentions: props.mentions } : {});
+  // `Text` is plain text with HTML entities: keep its line breaks, which HTML rendering would fold.
+  const html = messageType === "Text" ? `<pre>${content}</pre>` : content;
+  return htmlToText(html, props.mentions !== undefined ? { mentions: props.mentions } : {});
 }
-
-/** Names for activity lines when nothing better is known yet (services re-render with resolved names). */
-export const UNKNOWN_NAME = "Unknown user";
 
 /**
  * Wire message → Message. `conversationId` is the conversation it was fetched from, used when the
@@ -143,7 +142,8 @@ export function toMessage(wire: unknown, conversationId?: string, nameOf?: NameO
   const activity: ThreadActivityEvent | undefined = messageType.startsWith("ThreadActivity/")
     ? parseThreadActivity(messageType, content)
     : undefined;
-  const names: NameOf = nameOf ?? ((mri) => (mri === fromMri && displayName ? displayName : UNKNOWN_NAME));
+  // "" when unknown, so an activity line falls back to the name the event itself carries.
+  const names: NameOf = nameOf ?? ((mri) => (mri === fromMri && displayName ? displayName : ""));
 
   return {
     id,

@@ -298,9 +298,14 @@ function who(nameOf: NameOf, mri: string, friendly?: string): string {
   }
   if (resolved && resolved !== mri) return clean(resolved) || "Someone";
   if (friendly) return clean(friendly) || "Someone";
+  // A Skype or live name is readable; an object id or a cid is not, and no raw id is shown to people.
   const short = mri.replace(/^\d+:(?:orgid:|live:)?/, "");
-  return clean(short || mri) || "Someone";
+  if (!short || /^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(short) || /^\.cid\./.test(short)) return UNKNOWN_PERSON;
+  return clean(short) || UNKNOWN_PERSON;
 }
+
+/** What an activity line calls someone nobody could name. */
+export const UNKNOWN_PERSON = "Unknown user";
 
 /** "A", "A and B", "A, B and C", "A, B, C and 2 others". */
 export function joinNames(names: readonly string[]): string {
