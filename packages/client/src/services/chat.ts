@@ -801,18 +801,7 @@ export class ChatService {
     key: string,
     options: RequestOptions = {},
   ): Promise<void> {
-    this.#checkReaction(conversationId, messageId, key);
-    const v1 = await this.#v1(options);
-    await this.#request(
-      {
-        method: "PUT",
-        url: `${this.#conversationUrl(v1, conversationId)}/messages/${messageId}/properties`,
-        query: { name: "emotions" },
-        body: { emotions: { key, value: this.#ctx.now() } },
-        responseType: "none",
-      },
-      options,
-    );
+    await this.#setReaction("PUT", conversationId, messageId, { key, value: this.#ctx.now() }, options);
   }
 
   /** Removes your reaction (idempotent). */
@@ -822,14 +811,25 @@ export class ChatService {
     key: string,
     options: RequestOptions = {},
   ): Promise<void> {
-    this.#checkReaction(conversationId, messageId, key);
+    await this.#setReaction("DELETE", conversationId, messageId, { key }, options);
+  }
+
+  /** PUT adds, DELETE removes: `properties?name=emotions` (§2.12). */
+  async #setReaction(
+    method: "PUT" | "DELETE",
+    conversationId: string,
+    messageId: string,
+    emotions: { key: string; value?: number },
+    options: RequestOptions,
+  ): Promise<void> {
+    this.#checkReaction(conversationId, messageId, emotions.key);
     const v1 = await this.#v1(options);
     await this.#request(
       {
-        method: "DELETE",
+        method,
         url: `${this.#conversationUrl(v1, conversationId)}/messages/${messageId}/properties`,
         query: { name: "emotions" },
-        body: { emotions: { key } },
+        body: { emotions },
         responseType: "none",
       },
       options,

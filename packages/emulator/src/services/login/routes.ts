@@ -649,12 +649,11 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
     });
   };
 
-  const token = (req: EmuRequest, form: URLSearchParams = formOf(req)): EmuResponse => {
+  /** The authority of a token-side request and its known client id, or the AAD error for either. */
+  const authorityAndClient = (req: EmuRequest, form: URLSearchParams) => {
     const authorityName = req.params.tenant!;
     const authority = resolveAuthority(authorityName);
     if (!authority) throw aad("invalid_request", 90002, tenantNotFound(authorityName));
-    const grantType = form.get("grant_type");
-    if (!grantType) throw missingParameter("grant_type");
     const clientId = form.get("client_id");
     if (!clientId) throw missingParameter("client_id");
     if (!Object.hasOwn(CLIENT_ACCOUNTS, clientId)) {
@@ -664,6 +663,13 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
         `Application with identifier '${clientId}' was not found in the directory '${directoryName(authority)}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
       );
     }
+    return { authority, clientId };
+  };
+
+  const token = (req: EmuRequest, form: URLSearchParams = formOf(req)): EmuResponse => {
+    const grantType = form.get("grant_type");
+    if (!grantType) throw missingParameter("grant_type");
+    const { authority, clientId } = authorityAndClient(req, form);
     if (form.has("client_secret") || form.has("client_assertion")) {
       throw aad(
         "invalid_client",
@@ -769,18 +775,7 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
   };
 
   const deviceAuthorization = (req: EmuRequest, form: URLSearchParams = formOf(req)): EmuResponse => {
-    const authorityName = req.params.tenant!;
-    const authority = resolveAuthority(authorityName);
-    if (!authority) throw aad("invalid_request", 90002, tenantNotFound(authorityName));
-    const clientId = form.get("client_id");
-    if (!clientId) throw missingParameter("client_id");
-    if (!Object.hasOwn(CLIENT_ACCOUNTS, clientId)) {
-      throw aad(
-        "unauthorized_client",
-        700016,
-        `Application with identifier '${clientId}' was not found in the directory '${directoryName(authority)}'.`,
-      );
-    }
+    const { authority, clientId } = authorityAndClient(req, form);
     const scope = form.get("scope")?.trim();
     if (!scope) throw missingParameter("scope");
     parseScopeParam(scope, false);
