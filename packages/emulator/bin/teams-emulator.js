@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// Installed `teams-emulator` command: the compiled entry (npm links bins before `prepare` builds dist/).
+import "../dist/bin.js";
