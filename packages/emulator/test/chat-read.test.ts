@@ -477,4 +477,17 @@ describe("auth and errors", () => {
     assert.ok(r.json.messages[0].from.startsWith(`${world.origin}/api/chatsvc/emea/v1/users/ME/contacts/`));
     assert.ok(r.json._metadata.syncState.startsWith(`${world.origin}/api/chatsvc/emea/v1/`));
   });
+
+  it("answers a probe of the wrong region with an error, never the user's data (§9.5)", async () => {
+    const answers: Record<string, number> = {};
+    for (const region of ["amer", "emea", "apac"]) {
+      const r = await world.call("GET", `/api/chatsvc/${region}/v1/users/ME/conversations?pageSize=1`);
+      answers[region] = r.status;
+      if (r.status !== 200) {
+        assert.equal(r.json.errorCode, 404);
+        assert.equal(r.json.conversations, undefined);
+      }
+    }
+    assert.deepEqual(answers, { amer: 404, emea: 200, apac: 404 }, "Alice is homed in emea");
+  });
 });

@@ -3,7 +3,7 @@ import type { EmuRequest, EmuResponse, Route } from "../../http/types.js";
 import type { ChatState } from "../../state/chat.js";
 import type { WireOptions } from "../../state/chat-wire.js";
 import type { User } from "../../state/directory.js";
-import { authenticate } from "./request.js";
+import { authenticate, checkHomeRegion } from "./request.js";
 
 /** What every chat handler gets: the authenticated caller and the service root links are built on. */
 export interface ChatCall {
@@ -31,6 +31,7 @@ export function chatRoute(
     handler: (req) => {
       const afd = req.params.afd ?? "";
       const user = authenticate(ctx, req, afd !== "");
+      if (afd) checkHomeRegion(ctx, user, afd.slice(afd.lastIndexOf("/") + 1));
       const base = ctx.origin + afd;
       return handler(req, { user, base, wire: { base, variants: ctx.variants }, state });
     },

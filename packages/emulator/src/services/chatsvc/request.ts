@@ -40,6 +40,18 @@ export function authenticate(ctx: EmulatorContext, req: EmuRequest, viaAfd: bool
   throw authFailed();
 }
 
+/**
+ * The regional proxy path serves only the caller's home region (`consumer` for personal accounts).
+ * Clients that probe `amer`, `emea`, `apac` in turn keep the first that answers 200, so a wrong
+ * region must answer an error, never the user's data (§2.1, §9.5; AM saw 403/404).
+ */
+export function checkHomeRegion(ctx: EmulatorContext, user: User, region: string): void {
+  const home = user.kind === "consumer" ? "consumer" : ctx.directory.tenant(user.tenantId)?.region;
+  if (home && region.toLowerCase() !== home) {
+    throw new HttpError(404, `The user is not homed in region '${region}'.`);
+  }
+}
+
 export const badRequest = (message: string): HttpError => new HttpError(400, message);
 
 /** The JSON body as an object; 400 when it is not JSON or not an object. */
