@@ -5,7 +5,7 @@ import { colorEnabled } from "../src/render/colors.js";
 import { reactionKeyFromInput, reactionLabel } from "../src/render/reactions.js";
 import { redact } from "../src/render/redact.js";
 import { oneLine, sanitizeTerminalText, truncate } from "../src/render/sanitize.js";
-import { withSpinner } from "../src/render/spinner.js";
+import { SPINNER_DELAY_MS, withSpinner } from "../src/render/spinner.js";
 
 describe("sanitizing server text", () => {
   it("removes CSI, OSC (title, hyperlink, clipboard), DCS and stray controls, keeping the text", () => {
@@ -81,31 +81,48 @@ describe("colours and reactions", () => {
 });
 
 describe("spinner", () => {
-  it("draws nothing when the stream is not a terminal", async () => {
-    let written = "";
+  /** A stream standing in for stderr, and a promise the test settles itself: no real time passes. */
+  const setup = (isTTY: boolean) => {
     const stream = {
-      isTTY: false,
-      write: (s: string) => {
-        written += s;
+      isTTY,
+      written: "",
+      write(s: string) {
+        this.written += s;
         return true;
       },
     };
-    assert.equal(await withSpinner("x", new Promise((r) => setTimeout(() => r(1), 200)), stream), 1);
-    assert.equal(written, "");
+    let resolve!: (v: number) => void;
+    const work = new Promise<number>((r) => {
+      resolve = r;
+    });
+    return { stream, work, resolve };
+  };
+
+  it("draws nothing when the stream is not a terminal", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
+    const { stream, work, resolve } = setup(false);
+    const done = withSpinner("x", work, stream);
+    t.mock.timers.tick(10 * SPINNER_DELAY_MS);
+    resolve(1);
+    assert.equal(await done, 1);
+    assert.equal(stream.written, "");
   });
-  it("on a terminal, draws only after the delay and clears its line", async () => {
-    let written = "";
-    const stream = {
-      isTTY: true,
-      write: (s: string) => {
-        written += s;
-        return true;
-      },
-    };
-    await withSpinner("quick", Promise.resolve(1), stream);
-    assert.equal(written, "");
-    await withSpinner("slow", new Promise((r) => setTimeout(r, 300)), stream);
-    assert.match(written, /slow/);
-    assert.ok(written.endsWith("\r\x1b[2K"));
+
+  it("on a terminal, draws only after the delay and clears its line", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
+    const quick = setup(true);
+    quick.resolve(1);
+    await withSpinner("quick", quick.work, quick.stream);
+    assert.equal(quick.stream.written, "", "an answer within the delay draws nothing");
+
+    const slow = setup(true);
+    const done = withSpinner("slow", slow.work, slow.stream);
+    t.mock.timers.tick(SPINNER_DELAY_MS - 1);
+    assert.equal(slow.stream.written, "");
+    t.mock.timers.tick(1);
+    assert.match(slow.stream.written, /slow/);
+    slow.resolve(2);
+    assert.equal(await done, 2);
+    assert.ok(slow.stream.written.endsWith("\r\x1b[2K"), "the spinner line is cleared");
   });
 });
