@@ -6,8 +6,7 @@
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Emulator, startEmulator } from "@teams-api/emulator";
-import { parseSignInForm } from "@teams-api/protocol";
+import { type Emulator, signInByForm as emulatorSignInByForm, startEmulator } from "@teams-api/emulator";
 import type { FetchLike } from "../src/http/fetch.js";
 import type { Logger } from "../src/http/types.js";
 import { TeamsClient, type TeamsClientOptions } from "../src/index.js";
@@ -94,24 +93,9 @@ export async function control(emu: Emulator, path: string, body?: unknown, metho
   return res;
 }
 
-/**
- * What a person does in the browser, by raw fetches: open the authorize URL, fill the form, and
- * return the address the sign-in service redirected to (never followed).
- */
-export async function signInByForm(authorizeUrl: string, username: string, password = PASSWORD): Promise<string> {
-  const page = await fetch(authorizeUrl, { redirect: "manual" });
-  const html = await page.text();
-  const form = parseSignInForm(html);
-  if (!form) throw new Error(`no sign-in form (HTTP ${page.status})`);
-  const body = new URLSearchParams();
-  for (const [k, v] of form.fields) body.append(k, v);
-  body.set(form.usernameField, username);
-  body.set(form.passwordField, password);
-  const res = await fetch(new URL(form.action, authorizeUrl), { method: "POST", body, redirect: "manual" });
-  await res.arrayBuffer();
-  const location = res.headers.get("location");
-  if (res.status !== 302 || !location) throw new Error(`the form did not redirect (HTTP ${res.status})`);
-  return new URL(location, authorizeUrl).toString();
+/** What a person does in the browser: fill in the emulator's sign-in form (default password). */
+export function signInByForm(authorizeUrl: string, username: string, password = PASSWORD): Promise<string> {
+  return emulatorSignInByForm(authorizeUrl, username, password);
 }
 
 /** A tiny local HTTP server for transport edge cases the emulator cannot produce. */
