@@ -74,7 +74,7 @@ describe("POST /v1/threads", () => {
         `^<addmember><eventtime>\\d+</eventtime><initiator>${ALICE}</initiator><target>${BOB}</target><target>${CAROL}</target></addmember>$`,
       ),
     );
-    assert.equal(add.from, `${world.origin}/v1/users/ME/contacts/${ALICE}`);
+    assert.equal(add.from, ALICE, "a bare MRI, as in chat-messages-list.json's thread_activity_example");
     const [topic] = await activity(tid, "TopicUpdate");
     assert.match(topic.content, /<value>Project Falcon<\/value><\/topicupdate>$/);
     const types = events.map((e) => e.event.resourceType);

@@ -55,7 +55,9 @@ export function wireMessage(m: StoredMessage, o: WireOptions): WireMessage {
     contenttype: m.contenttype,
     content: m.content,
     amsreferences: [...m.amsreferences],
-    from: contactUrl(o.base, m.from),
+    // The samples show generated ThreadActivity messages with a bare MRI in `from`; messages
+    // people send carry the full contact URL (§2.7). Clients parse only the last segment.
+    from: m.messagetype.startsWith("ThreadActivity/") ? m.from : contactUrl(o.base, m.from),
     imdisplayname: m.imdisplayname,
     composetime: toTeamsTimestamp(m.composetime),
     originalarrivaltime: toTeamsTimestamp(m.id),
