@@ -3,7 +3,7 @@
  * demo users, and a fetch wrapper that records what the client sent (bodies included, header
  * names but never their values, so no token can reach test output).
  */
-import type { Emulator } from "@teams-api/emulator";
+import { DEMO_CHAT_IDS, type Emulator } from "@teams-api/emulator";
 import type { FetchLike } from "../src/http/fetch.js";
 import type { TeamsClient, TeamsClientOptions } from "../src/index.js";
 import { clientFor, PASSWORD } from "./auth-helpers.js";
@@ -28,18 +28,8 @@ export const LOGIN = {
   grace: "grace@outlook.com",
 } as const;
 
-/** The seeded conversations (emulator state/seed.ts). */
-export const CHAT = {
-  aliceBob: "19:2b7e4f10-6c1d-4e8a-a3f5-9d0c1b2e3f41_9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d@unq.gbl.spaces",
-  projectFalcon: "19:4f0e2d1c3b5a49788e6d5c4b3a291807@thread.v2",
-  falconGeneral: "19:7d1e5c3a9b2f4e60a8c4d2e0f1b3a597@thread.tacv2",
-  untitledGroup: "19:8c1f3e5a7b9d4f2e6a0c8b4d2f6e1a3c@thread.v2",
-  aliceDana: "19:2b7e4f10-6c1d-4e8a-a3f5-9d0c1b2e3f41_d4a1e5b2-7c3f-4e09-8b6a-2f1d0c9e8b7a@unq.gbl.spaces",
-  aliceEvan: "19:2b7e4f10-6c1d-4e8a-a3f5-9d0c1b2e3f41_e5b2f6c3-8d4a-4f1a-9c7b-3a2e1d0f9c8b@unq.gbl.spaces",
-  bobDana: "19:9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d_d4a1e5b2-7c3f-4e09-8b6a-2f1d0c9e8b7a@unq.gbl.spaces",
-  graceAlice: "19:uni01_k5ztk2lqmrzg4ylgpfqwcnbvgezdmmbq@thread.v2",
-  notes: "48:notes",
-} as const;
+/** The seeded conversations, as the emulator's demo world defines them. */
+export const CHAT = { ...DEMO_CHAT_IDS, notes: "48:notes" } as const;
 
 export interface Sent {
   readonly method: string;

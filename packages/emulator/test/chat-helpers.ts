@@ -27,6 +27,11 @@ export const ALICE_BOB = "19:2b7e4f10-6c1d-4e8a-a3f5-9d0c1b2e3f41_9a8b7c6d-5e4f-
 export const FALCON = "19:4f0e2d1c3b5a49788e6d5c4b3a291807@thread.v2";
 export const GENERAL = "19:7d1e5c3a9b2f4e60a8c4d2e0f1b3a597@thread.tacv2";
 
+/** Chat service paths for a conversation id (encoded, as clients send it). */
+export const convPath = (cid: string): string => `/v1/users/ME/conversations/${encodeURIComponent(cid)}`;
+export const messagesPath = (cid: string): string => `${convPath(cid)}/messages`;
+export const messagePath = (cid: string, id: string): string => `${messagesPath(cid)}/${id}`;
+
 export const TIMESTAMP_7 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$/;
 
 export interface Answer<T = Json> {

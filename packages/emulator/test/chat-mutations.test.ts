@@ -7,9 +7,11 @@ import {
   BOB,
   CAROL,
   ChatWorld,
+  convPath,
   FALCON,
   FRANK,
   type Json,
+  messagePath,
   sample,
 } from "./chat-helpers.js";
 
@@ -21,12 +23,10 @@ before(async () => {
 });
 after(() => world.close());
 
-const conv = (cid: string) => `/v1/users/ME/conversations/${encodeURIComponent(cid)}`;
-const msg = (cid: string, id: string) => `${conv(cid)}/messages/${id}`;
-const emotions = (cid: string, id: string) => `${msg(cid, id)}/properties?name=emotions`;
+const emotions = (cid: string, id: string) => `${messagePath(cid, id)}/properties?name=emotions`;
 
 async function conversationVersion(cid: string, as = ALICE): Promise<number> {
-  const r = await world.call("GET", conv(cid), { as });
+  const r = await world.call("GET", convPath(cid), { as });
   assert.equal(r.status, 200);
   return r.json.version;
 }
@@ -36,7 +36,7 @@ describe("samples/chat-mutations.json", () => {
     const world = await ChatWorld.start(); // its own world: the replay removes Carol from Project Falcon
     t.after(() => world.close());
     const s = sample("chat-mutations.json");
-    const sent = await world.call("POST", `${conv(FALCON)}/messages`, {
+    const sent = await world.call("POST", `${convPath(FALCON)}/messages`, {
       body: sample("chat-send-message.json").request.body,
     });
     const newId = String(sent.json.OriginalArrivalTime);
@@ -84,7 +84,7 @@ describe("edit (§2.9)", () => {
   it("200 {edittime}, sets properties.edittime, bumps message and conversation versions", async () => {
     const { id } = await world.send(ALICE_BOB, "<p>first draft</p>");
     const before = await conversationVersion(ALICE_BOB);
-    const r = await world.call("PUT", msg(ALICE_BOB, id), {
+    const r = await world.call("PUT", messagePath(ALICE_BOB, id), {
       body: {
         content: "<p>second draft</p>",
         messagetype: "RichText/Html",
@@ -103,7 +103,7 @@ describe("edit (§2.9)", () => {
     assert.ok(Number(m.version) > Number(id));
     assert.equal(m.id, id, "the id never changes");
     assert.ok((await conversationVersion(ALICE_BOB)) > before);
-    const again = await world.call("PUT", msg(ALICE_BOB, id), { body: { content: "<p>third</p>" } });
+    const again = await world.call("PUT", messagePath(ALICE_BOB, id), { body: { content: "<p>third</p>" } });
     assert.equal(again.status, 200);
     assert.ok(Number(again.json.edittime) > Number(r.json.edittime));
   });
@@ -111,22 +111,22 @@ describe("edit (§2.9)", () => {
   it("only the author edits; unknown ids 404; a clientmessageid is ColdStoreNotSupported", async () => {
     const { id } = await world.send(ALICE_BOB, "<p>mine</p>", ALICE, { clientmessageid: "8080808080808080808" });
     const body = { content: "<p>hijack</p>", messagetype: "RichText/Html" };
-    const other = await world.call("PUT", msg(ALICE_BOB, id), { as: BOB, body });
+    const other = await world.call("PUT", messagePath(ALICE_BOB, id), { as: BOB, body });
     assert.equal(other.status, 403);
     assert.equal(other.json.errorCode, 403);
-    const unknown = await world.call("PUT", msg(ALICE_BOB, "1000000000000"), { body });
+    const unknown = await world.call("PUT", messagePath(ALICE_BOB, "1000000000000"), { body });
     assert.equal(unknown.status, 404);
     assert.deepEqual(unknown.json, { errorCode: 404, message: "Message not found." });
-    const cold = await world.call("PUT", msg(ALICE_BOB, "8080808080808080808"), { body });
+    const cold = await world.call("PUT", messagePath(ALICE_BOB, "8080808080808080808"), { body });
     assert.equal(cold.status, 400);
     const expected = sample("errors.json").examples.find((e: Json) => e.body.message?.startsWith("ColdStore")).body;
     assert.deepEqual(cold.json, expected);
-    const coldDelete = await world.call("DELETE", msg(ALICE_BOB, "8080808080808080808"));
+    const coldDelete = await world.call("DELETE", messagePath(ALICE_BOB, "8080808080808080808"));
     assert.deepEqual(coldDelete.json, expected);
-    const noConv = await world.call("PUT", msg("19:ffffffffffffffffffffffffffffffff@thread.v2", id), { body });
+    const noConv = await world.call("PUT", messagePath("19:ffffffffffffffffffffffffffffffff@thread.v2", id), { body });
     assert.equal(noConv.status, 404);
     assert.deepEqual(noConv.json, { errorCode: 404, message: "Conversation not found." });
-    const stranger = await world.call("PUT", msg(ALICE_BOB, id), { as: FRANK, body });
+    const stranger = await world.call("PUT", messagePath(ALICE_BOB, id), { as: FRANK, body });
     assert.equal(stranger.status, 403);
   });
 
@@ -140,7 +140,7 @@ describe("edit (§2.9)", () => {
       ["skypeeditedid mismatch", { body: { content: "<p>y</p>", skypeeditedid: "123" } }],
     ];
     for (const [name, opts] of cases) {
-      const r = await world.call("PUT", msg(ALICE_BOB, id), opts);
+      const r = await world.call("PUT", messagePath(ALICE_BOB, id), opts);
       assert.equal(r.status, 400, name);
       assert.equal(r.json.errorCode, 400, name);
     }
@@ -149,8 +149,8 @@ describe("edit (§2.9)", () => {
 
   it("editing a deleted message is a clear 4xx", async () => {
     const { id } = await world.send(ALICE_BOB, "<p>short-lived</p>");
-    assert.equal((await world.call("DELETE", msg(ALICE_BOB, id))).status, 200);
-    const r = await world.call("PUT", msg(ALICE_BOB, id), { body: { content: "<p>back</p>" } });
+    assert.equal((await world.call("DELETE", messagePath(ALICE_BOB, id))).status, 200);
+    const r = await world.call("PUT", messagePath(ALICE_BOB, id), { body: { content: "<p>back</p>" } });
     assert.ok(r.status >= 400 && r.status < 500);
     assert.match(r.json.message, /deleted/i);
   });
@@ -163,7 +163,7 @@ describe("delete (§2.9)", () => {
       amsreferences: ["0-weu-d1-00000000000000000000000000000000"],
     });
     const before = await conversationVersion(FALCON, BOB);
-    const r = await world.call("DELETE", `${msg(FALCON, id)}?behavior=softDelete`, { as: BOB });
+    const r = await world.call("DELETE", `${messagePath(FALCON, id)}?behavior=softDelete`, { as: BOB });
     assert.equal(r.status, 200);
     assert.equal(r.text, "");
     const m = await world.message(FALCON, id, CAROL);
@@ -172,16 +172,16 @@ describe("delete (§2.9)", () => {
     assert.equal(m.properties.deletetime, m.version);
     assert.deepEqual(m.amsreferences, []);
     assert.ok((await conversationVersion(FALCON, BOB)) > before);
-    const twice = await world.call("DELETE", msg(FALCON, id), { as: BOB });
+    const twice = await world.call("DELETE", messagePath(FALCON, id), { as: BOB });
     assert.equal(twice.status, 200);
     assert.equal((await world.message(FALCON, id)).version, m.version, "a second delete changes nothing");
   });
 
   it("only the author deletes; bad behavior is a 400", async () => {
     const { id } = await world.send(FALCON, "<p>keep</p>", BOB);
-    const r = await world.call("DELETE", msg(FALCON, id), { as: ALICE });
+    const r = await world.call("DELETE", messagePath(FALCON, id), { as: ALICE });
     assert.equal(r.status, 403);
-    const bad = await world.call("DELETE", `${msg(FALCON, id)}?behavior=nuke`, { as: BOB });
+    const bad = await world.call("DELETE", `${messagePath(FALCON, id)}?behavior=nuke`, { as: BOB });
     assert.equal(bad.status, 400);
     assert.equal((await world.message(FALCON, id)).content, "<p>keep</p>");
   });
@@ -247,7 +247,7 @@ describe("reactions (§2.12)", () => {
       assert.equal(r.status, 400, name);
       assert.equal(r.json.errorCode, 400);
     }
-    const otherName = await world.call("PUT", `${msg(ALICE_BOB, id)}/properties?name=isread`, {
+    const otherName = await world.call("PUT", `${messagePath(ALICE_BOB, id)}/properties?name=isread`, {
       body: { isread: "true" },
     });
     assert.equal(otherName.status, 400);
@@ -256,7 +256,7 @@ describe("reactions (§2.12)", () => {
       body: { emotions: { key: "like", value: 1 } },
     });
     assert.equal(stranger.status, 403);
-    await world.call("DELETE", msg(ALICE_BOB, id));
+    await world.call("DELETE", messagePath(ALICE_BOB, id));
     const r = await world.call("PUT", emotions(ALICE_BOB, id), {
       as: BOB,
       body: { emotions: { key: "like", value: 1 } },
@@ -292,36 +292,42 @@ describe("reactions (§2.12)", () => {
 
 describe("read state (§2.11)", () => {
   it("PUT consumptionhorizon → 200; the caller's conversation reflects it, nobody else's", async () => {
-    const page = await world.call("GET", `${conv(FALCON)}/messages?pageSize=1`, { as: CAROL });
+    const page = await world.call("GET", `${convPath(FALCON)}/messages?pageSize=1`, { as: CAROL });
     const last = page.json.messages[0];
     const horizon = `${last.id};${Date.now()};${last.clientmessageid}`;
-    const bobBefore = (await world.call("GET", conv(FALCON), { as: BOB })).json.properties.consumptionhorizon;
-    const r = await world.call("PUT", `${conv(FALCON)}/properties?name=consumptionhorizon`, {
+    const bobBefore = (await world.call("GET", convPath(FALCON), { as: BOB })).json.properties.consumptionhorizon;
+    const r = await world.call("PUT", `${convPath(FALCON)}/properties?name=consumptionhorizon`, {
       as: CAROL,
       body: { consumptionhorizon: horizon },
     });
     assert.equal(r.status, 200);
     assert.equal(r.text, "");
-    assert.equal((await world.call("GET", conv(FALCON), { as: CAROL })).json.properties.consumptionhorizon, horizon);
-    assert.equal((await world.call("GET", conv(FALCON), { as: BOB })).json.properties.consumptionhorizon, bobBefore);
+    assert.equal(
+      (await world.call("GET", convPath(FALCON), { as: CAROL })).json.properties.consumptionhorizon,
+      horizon,
+    );
+    assert.equal(
+      (await world.call("GET", convPath(FALCON), { as: BOB })).json.properties.consumptionhorizon,
+      bobBefore,
+    );
     const all = await world.call("GET", `/v1/threads/${FALCON}/consumptionhorizons`, { as: BOB });
     assert.equal(all.json.consumptionhorizons.find((h: Json) => h.id === CAROL).consumptionhorizon, horizon);
   });
 
   it("validates the msgId;ms;cmid format", async () => {
     for (const bad of ["", "abc", "1;2", "1;2;3;4", "x;2;3", "1;2; "]) {
-      const r = await world.call("PUT", `${conv(FALCON)}/properties?name=consumptionhorizon`, {
+      const r = await world.call("PUT", `${convPath(FALCON)}/properties?name=consumptionhorizon`, {
         body: { consumptionhorizon: bad },
       });
       assert.equal(r.status, 400, JSON.stringify(bad));
     }
-    const noName = await world.call("PUT", `${conv(FALCON)}/properties`, { body: { consumptionhorizon: "1;2;3" } });
+    const noName = await world.call("PUT", `${convPath(FALCON)}/properties`, { body: { consumptionhorizon: "1;2;3" } });
     assert.equal(noName.status, 400);
-    const wrongKey = await world.call("PUT", `${conv(FALCON)}/properties?name=consumptionhorizon`, {
+    const wrongKey = await world.call("PUT", `${convPath(FALCON)}/properties?name=consumptionhorizon`, {
       body: { horizon: "1;2;3" },
     });
     assert.equal(wrongKey.status, 400);
-    const ytc = await world.call("PUT", `${conv(FALCON)}/properties?name=consumptionhorizon`, {
+    const ytc = await world.call("PUT", `${convPath(FALCON)}/properties?name=consumptionhorizon`, {
       body: { consumptionhorizon: "1718201200000;1718201200000;1718201200000" },
     });
     assert.equal(ytc.status, 200, "YTC's now;now;now form fits the grammar");
@@ -329,11 +335,11 @@ describe("read state (§2.11)", () => {
 
   it("consumptionHorizonBookmark marks unread", async () => {
     const value = `${Date.now()};${Date.now()};1718200500000`;
-    const r = await world.call("PUT", `${conv(ALICE_BOB)}/properties?name=consumptionHorizonBookmark`, {
+    const r = await world.call("PUT", `${convPath(ALICE_BOB)}/properties?name=consumptionHorizonBookmark`, {
       body: { consumptionHorizonBookmark: value },
     });
     assert.equal(r.status, 200);
-    const c = await world.call("GET", conv(ALICE_BOB));
+    const c = await world.call("GET", convPath(ALICE_BOB));
     assert.equal(c.json.properties.consumptionHorizonBookmark, value);
   });
 
@@ -355,7 +361,7 @@ describe("read state (§2.11)", () => {
     const first = await world.call("GET", "/v1/users/ME/conversations", { as: BOB });
     const c = first.json.conversations.find((x: Json) => x.id === ALICE_BOB);
     const horizon = `${c.lastMessage.id};${Date.now()};${c.lastMessage.clientmessageid}`;
-    await world.call("PUT", `${conv(ALICE_BOB)}/properties?name=consumptionhorizon`, {
+    await world.call("PUT", `${convPath(ALICE_BOB)}/properties?name=consumptionhorizon`, {
       as: BOB,
       body: { consumptionhorizon: horizon },
     });
@@ -371,19 +377,19 @@ describe("versions and sync (every change is visible to a later sync)", () => {
     const a = await world.send(FALCON, "<p>a</p>");
     const b = await world.send(FALCON, "<p>b</p>");
     const c = await world.send(FALCON, "<p>c</p>");
-    const first = await world.call("GET", `${conv(FALCON)}/messages?pageSize=5`, { as: BOB });
+    const first = await world.call("GET", `${convPath(FALCON)}/messages?pageSize=5`, { as: BOB });
     const sync = first.json._metadata.syncState;
     const convs = await world.call("GET", "/v1/users/ME/conversations", { as: BOB });
     const since = Date.now();
-    await world.call("PUT", msg(FALCON, a.id), { body: { content: "<p>a2</p>" } });
-    await world.call("DELETE", msg(FALCON, b.id));
+    await world.call("PUT", messagePath(FALCON, a.id), { body: { content: "<p>a2</p>" } });
+    await world.call("DELETE", messagePath(FALCON, b.id));
     await world.call("PUT", emotions(FALCON, c.id), { as: BOB, body: { emotions: { key: "like", value: 1 } } });
     const delta = await world.call("GET", sync, { as: BOB });
     assert.deepEqual(
       delta.json.messages.map((m: Json) => m.id),
       [c.id, b.id, a.id],
     );
-    const byStart = await world.call("GET", `${conv(FALCON)}/messages?startTime=${since}&pageSize=50`, { as: BOB });
+    const byStart = await world.call("GET", `${convPath(FALCON)}/messages?startTime=${since}&pageSize=50`, { as: BOB });
     assert.deepEqual(
       byStart.json.messages.map((m: Json) => m.id),
       [c.id, b.id, a.id],
@@ -394,12 +400,12 @@ describe("versions and sync (every change is visible to a later sync)", () => {
 
   it("48:notes edits and deletes like any chat", async () => {
     const { id } = await world.send("48:notes", "<p>note</p>", BOB);
-    const e = await world.call("PUT", msg("48:notes", id), { as: BOB, body: { content: "<p>note v2</p>" } });
+    const e = await world.call("PUT", messagePath("48:notes", id), { as: BOB, body: { content: "<p>note v2</p>" } });
     assert.equal(e.status, 200);
     assert.equal((await world.message("48:notes", id, BOB)).content, "<p>note v2</p>");
-    assert.equal((await world.call("DELETE", msg("48:notes", id), { as: BOB })).status, 200);
+    assert.equal((await world.call("DELETE", messagePath("48:notes", id), { as: BOB })).status, 200);
     assert.equal((await world.message("48:notes", id, BOB)).content, "");
-    const aliceCannot = await world.call("PUT", msg("48:notes", id), { as: ALICE, body: { content: "x" } });
+    const aliceCannot = await world.call("PUT", messagePath("48:notes", id), { as: ALICE, body: { content: "x" } });
     assert.equal(aliceCannot.status, 404, "Alice's 48:notes has no such message");
   });
 });

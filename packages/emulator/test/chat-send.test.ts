@@ -13,6 +13,7 @@ import {
   GRACE,
   idFromLocation,
   type Json,
+  messagesPath,
   sample,
   TIMESTAMP_7,
 } from "./chat-helpers.js";
@@ -24,8 +25,6 @@ before(async () => {
   world = await ChatWorld.start();
 });
 after(() => world.close());
-
-const messagesPath = (cid: string) => `/v1/users/ME/conversations/${encodeURIComponent(cid)}/messages`;
 
 const s = sample("chat-send-message.json");
 

@@ -2,7 +2,7 @@
  * Runs the real `teams` (TypeScript sources through tsx, as `npm test` does) in a child process
  * against an emulator on a free port, with its session file in a temp dir and no keyring.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -36,12 +36,22 @@ function baseEnv(): NodeJS.ProcessEnv {
 }
 
 export function runCli(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const child = spawn(process.execPath, [...NODE_ARGS, ...args], {
+    cwd: ROOT,
+    env: { ...baseEnv(), ...options.env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  return collect(child, `teams ${args.join(" ")}`, options.timeoutMs, options.input ?? "");
+}
+
+/** Gathers a child's output until it exits; kills it and rejects after `timeoutMs`. */
+function collect(
+  child: ChildProcessWithoutNullStreams,
+  label: string,
+  timeoutMs = 30_000,
+  input = "",
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...NODE_ARGS, ...args], {
-      cwd: ROOT,
-      env: { ...baseEnv(), ...options.env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => {
@@ -52,15 +62,15 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
     });
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`teams ${args.join(" ")} did not finish in time; stderr so far: ${stderr.slice(0, 500)}`));
-    }, options.timeoutMs ?? 30_000);
+      reject(new Error(`${label} did not finish in time; stderr so far: ${stderr.slice(0, 500)}`));
+    }, timeoutMs);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
     child.stdin.on("error", () => {});
-    child.stdin.end(options.input ?? "");
+    child.stdin.end(input);
   });
 }
 
@@ -145,29 +155,10 @@ export function runInPty(
   const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   const line =
     [process.execPath, ...NODE_ARGS, ...args].map(quote).join(" ") + (options.discardStderr ? " 2>/dev/null" : "");
-  return new Promise((resolve, reject) => {
-    const child = spawn("script", ["-q", "-e", "-c", line, "/dev/null"], {
-      cwd: ROOT,
-      env: { ...baseEnv(), COLUMNS: "120", LINES: "40", TERM: "xterm-256color", ...options.env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`teams ${args.join(" ")} (pty) did not finish in time`));
-    }, options.timeoutMs ?? 30_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end();
+  const child = spawn("script", ["-q", "-e", "-c", line, "/dev/null"], {
+    cwd: ROOT,
+    env: { ...baseEnv(), COLUMNS: "120", LINES: "40", TERM: "xterm-256color", ...options.env },
+    stdio: ["pipe", "pipe", "pipe"],
   });
+  return collect(child, `teams ${args.join(" ")} (pty)`, options.timeoutMs);
 }
