@@ -36,6 +36,8 @@ export interface ActiveFault extends FaultSpec {
 export class FaultController {
   #faults: ActiveFault[] = [];
   #nextId = 1;
+  /** Each fault's path, compiled once: `take` runs on every request. */
+  readonly #patterns = new Map<number, RegExp>();
 
   constructor(private readonly random: () => number = Math.random) {}
 
@@ -43,8 +45,9 @@ export class FaultController {
     if (spec.count === undefined && spec.ratio === undefined && spec.latencyMs === undefined) {
       throw new Error("a fault needs count, ratio or latencyMs");
     }
-    if (spec.path !== undefined) new RegExp(spec.path); // validate early
+    const pattern = spec.path !== undefined ? new RegExp(spec.path) : undefined; // invalid → throws here
     const fault: ActiveFault = { ...spec, id: this.#nextId++, remaining: spec.count, hits: 0 };
+    if (pattern) this.#patterns.set(fault.id, pattern);
     this.#faults.push(fault);
     return fault;
   }
@@ -53,6 +56,7 @@ export class FaultController {
   remove(id: number): boolean {
     const before = this.#faults.length;
     this.#faults = this.#faults.filter((f) => f.id !== id);
+    this.#patterns.delete(id);
     return this.#faults.length !== before;
   }
 
@@ -62,6 +66,7 @@ export class FaultController {
 
   clear(): void {
     this.#faults = [];
+    this.#patterns.clear();
   }
 
   /** Picks the fault (if any) that applies to this request, consuming one of its count. */
@@ -70,7 +75,7 @@ export class FaultController {
     if (path === "/_emulator" || path.startsWith("/_emulator/")) return undefined;
     for (const f of this.#faults) {
       if (f.method && f.method.toUpperCase() !== method) continue;
-      if (f.path && !new RegExp(f.path).test(path)) continue;
+      if (f.path && !this.#patterns.get(f.id)?.test(path)) continue;
       if (f.remaining !== undefined) {
         if (f.remaining <= 0) continue;
         if (f.ratio !== undefined && this.random() >= f.ratio) continue;
@@ -79,7 +84,7 @@ export class FaultController {
         continue;
       }
       f.hits++;
-      if (f.remaining === 0) this.#faults = this.#faults.filter((x) => x !== f);
+      if (f.remaining === 0) this.remove(f.id);
       return f;
     }
     return undefined;
