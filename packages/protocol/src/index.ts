@@ -1,3 +1,4 @@
+export * from "./chat-paths.js";
 export * from "./constants.js";
 export * from "./content/index.js";
 export * from "./forms.js";
