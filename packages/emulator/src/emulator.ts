@@ -10,6 +10,7 @@ import { loginRoutes } from "./services/login/routes.js";
 import { createTokenService, type TokenLifetimes } from "./services/login/tokens.js";
 import { mtRoutes } from "./services/mt/routes.js";
 import { DEMO_PASSWORD, Directory, type User } from "./state/directory.js";
+import { StoreEventBus } from "./state/events.js";
 
 export interface EmulatorOptions {
   /** Interface to bind. Only loopback is supported. @default "127.0.0.1" */
@@ -103,6 +104,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       directory,
       tokens,
       faults,
+      events: new StoreEventBus({ onError: (topic, err) => log(`event listener for ${topic} failed: ${String(err)}`) }),
       log,
     };
     routes = [
