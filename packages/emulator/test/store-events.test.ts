@@ -46,7 +46,10 @@ describe("store event bus", { timeout: 30_000 }, () => {
     assert.deepEqual(w.seen[4]!.to, [CAROL]);
     assert.ok(w.seen[0]!.to.includes(BOB) && w.seen[0]!.to.includes(ALICE));
     const ids = w.seen.map((e) => e.event.id);
-    assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => a - b),
+    );
     assert.equal(new Set(ids).size, ids.length);
   });
 

@@ -98,15 +98,19 @@ export interface TrouterResponse {
   body: string;
 }
 
-/** Parses the data of a `3:::` frame sent by Trouter; undefined when it is not a request. */
-export function parseTrouterRequest(data: string): TrouterRequest | undefined {
-  let v: unknown;
+function jsonObject(text: string): Record<string, unknown> | undefined {
   try {
-    v = JSON.parse(data);
+    const v: unknown = JSON.parse(text);
+    return isObj(v) ? v : undefined;
   } catch {
     return undefined;
   }
-  if (!isObj(v) || typeof v.id !== "number" || !Number.isSafeInteger(v.id)) return undefined;
+}
+
+/** Parses the data of a `3:::` frame sent by Trouter; undefined when it is not a request. */
+export function parseTrouterRequest(data: string): TrouterRequest | undefined {
+  const v = jsonObject(data);
+  if (!v || typeof v.id !== "number" || !Number.isSafeInteger(v.id)) return undefined;
   if (typeof v.url !== "string") return undefined;
   const headers: Record<string, string> = {};
   if (isObj(v.headers)) for (const [k, h] of Object.entries(v.headers)) if (typeof h === "string") headers[k] = h;
@@ -121,13 +125,8 @@ export function parseTrouterRequest(data: string): TrouterRequest | undefined {
 
 /** Parses the client's `3:::` answer; undefined when it is not one. */
 export function parseTrouterResponse(data: string): TrouterResponse | undefined {
-  let v: unknown;
-  try {
-    v = JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-  if (!isObj(v) || typeof v.id !== "number" || typeof v.status !== "number") return undefined;
+  const v = jsonObject(data);
+  if (!v || typeof v.id !== "number" || typeof v.status !== "number") return undefined;
   if (v.method !== undefined || v.url !== undefined) return undefined;
   return { id: v.id, status: v.status, body: typeof v.body === "string" ? v.body : "" };
 }
