@@ -4,12 +4,15 @@ import { controlRoutes } from "./control/routes.js";
 import { FaultController } from "./http/faults.js";
 import { createHttpCore } from "./http/server.js";
 import type { Mount, Route } from "./http/types.js";
+import { amsRoutes } from "./services/ams/routes.js";
 import { authsvcRoutes } from "./services/authsvc/routes.js";
 import { chatsvcRoutes } from "./services/chatsvc/routes.js";
 import { loginRoutes } from "./services/login/routes.js";
 import { createTokenService, type TokenLifetimes } from "./services/login/tokens.js";
 import { mtRoutes } from "./services/mt/routes.js";
+import { searchRoutes } from "./services/search/routes.js";
 import { DEMO_PASSWORD, Directory, type User } from "./state/directory.js";
+import { MediaStore } from "./state/media.js";
 
 export interface EmulatorOptions {
   /** Interface to bind. Only loopback is supported. @default "127.0.0.1" */
@@ -60,6 +63,8 @@ const MOUNTS: readonly Mount[] = [
   { prefix: "/ups", service: "presence" },
   { prefix: "/ams", service: "ams" },
   { prefix: "/search", service: "search" },
+  { prefix: "/searchservice", service: "search" },
+  { prefix: "/msgsearch", service: "search" },
   { prefix: "/trouter", service: "trouter" },
   { prefix: "/registrar", service: "trouter" },
   { prefix: "/_emulator", service: "control" },
@@ -93,6 +98,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const build = async (): Promise<void> => {
     const directory = new Directory();
     const tokens = await createTokenService({ loginUrl, directory, now, lifetimes });
+    context?.media.dispose();
     context = {
       origin,
       loginUrl,
@@ -103,6 +109,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       directory,
       tokens,
       faults,
+      media: new MediaStore({ now }),
       log,
     };
     routes = [
@@ -110,6 +117,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ...loginRoutes(context),
       ...authsvcRoutes(context),
       ...mtRoutes(context),
+      ...amsRoutes(context),
+      ...searchRoutes(context),
       ...chatsvcRoutes(context, { seed: options.seed ?? "demo" }),
     ];
   };
@@ -136,6 +145,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     reset,
     close: () =>
       new Promise<void>((resolve) => {
+        context.media.dispose();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
