@@ -70,6 +70,16 @@ export function amsRoutes(ctx: EmulatorContext): Route[] {
     return object;
   };
 
+  /** The object and view a view request names, checking the view exists for the object's type. */
+  const viewOf = (req: EmuRequest, user: User): { object: StoredMediaObject; name: string } => {
+    const object = objectFor(req, user);
+    const name = req.params.view!;
+    if (!VIEWS_BY_TYPE(object.type).includes(name)) {
+      throw new HttpError(404, `View '${name}' does not exist for a ${object.type} object.`);
+    }
+    return { object, name };
+  };
+
   const base = (req: EmuRequest): string => `${req.url.origin}${prefix}`;
 
   const create = (req: EmuRequest): EmuResponse => {
@@ -117,11 +127,7 @@ export function amsRoutes(ctx: EmulatorContext): Route[] {
 
   const view = (req: EmuRequest): EmuResponse => {
     const user = authenticate(req);
-    const object = objectFor(req, user);
-    const name = req.params.view!;
-    if (!VIEWS_BY_TYPE(object.type).includes(name)) {
-      throw new HttpError(404, `View '${name}' does not exist for a ${object.type} object.`);
-    }
+    const { object, name } = viewOf(req, user);
     const stream = ctx.media.read(object.id);
     if (!stream || !object.content) throw new HttpError(404, `View '${name}' has no content yet.`);
     const disposition = `attachment; filename*=UTF-8''${encodeURIComponent(object.filename || object.id)}`;
@@ -138,11 +144,7 @@ export function amsRoutes(ctx: EmulatorContext): Route[] {
 
   const status = (req: EmuRequest): EmuResponse => {
     const user = authenticate(req);
-    const object = objectFor(req, user);
-    const name = req.params.view!;
-    if (!VIEWS_BY_TYPE(object.type).includes(name)) {
-      throw new HttpError(404, `View '${name}' does not exist for a ${object.type} object.`);
-    }
+    const { object, name } = viewOf(req, user);
     const length = object.content?.length ?? 0;
     const ready = object.content !== undefined;
     const body: WireAmsViewStatus = {
