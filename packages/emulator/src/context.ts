@@ -1,6 +1,7 @@
 import type { RegionGtms } from "@teams-api/protocol";
 import type { FaultController } from "./http/faults.js";
 import type { Directory, User } from "./state/directory.js";
+import type { StoreEventBus } from "./state/events.js";
 import type { MediaStore } from "./state/media.js";
 
 /**
@@ -67,6 +68,8 @@ export interface EmulatorContext {
   readonly faults: FaultController;
   /** AMS objects and their bytes (on disk). */
   readonly media: MediaStore;
+  /** The store event bus: stores raise changes here once; push and pubsub subscribe. */
+  readonly events: StoreEventBus;
   /** Access log / diagnostics; never logs tokens. */
   log(line: string): void;
 }

@@ -13,6 +13,7 @@ import { createTokenService, type TokenLifetimes } from "./services/login/tokens
 import { mtRoutes } from "./services/mt/routes.js";
 import { searchRoutes } from "./services/search/routes.js";
 import { DEMO_PASSWORD, Directory, type User } from "./state/directory.js";
+import { StoreEventBus } from "./state/events.js";
 import { MediaStore } from "./state/media.js";
 
 export interface EmulatorOptions {
@@ -113,6 +114,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       tokens,
       faults,
       media: new MediaStore({ now }),
+      events: new StoreEventBus({ onError: (topic, err) => log(`event listener for ${topic} failed: ${String(err)}`) }),
       log,
     };
     routes = [

@@ -7,4 +7,5 @@ export * from "./json.js";
 export * from "./sanitize.js";
 export * from "./search.js";
 export * from "./time.js";
+export * from "./trouter/index.js";
 export type * from "./wire.js";
