@@ -5,13 +5,16 @@ import { controlRoutes } from "./control/routes.js";
 import { FaultController } from "./http/faults.js";
 import { createHttpCore } from "./http/server.js";
 import type { Mount, Route } from "./http/types.js";
+import { amsRoutes } from "./services/ams/routes.js";
 import { authsvcRoutes } from "./services/authsvc/routes.js";
 import { chatsvcRoutes } from "./services/chatsvc/routes.js";
 import { loginRoutes } from "./services/login/routes.js";
 import { createTokenService, type TokenLifetimes } from "./services/login/tokens.js";
 import { mtRoutes } from "./services/mt/routes.js";
+import { searchRoutes } from "./services/search/routes.js";
 import { DEMO_PASSWORD, Directory, type User } from "./state/directory.js";
 import { StoreEventBus } from "./state/events.js";
+import { MediaStore } from "./state/media.js";
 
 export interface EmulatorOptions {
   /** Interface to bind. Only loopback is supported. @default "127.0.0.1" */
@@ -62,6 +65,8 @@ const MOUNTS: readonly Mount[] = [
   { prefix: "/ups", service: "presence" },
   { prefix: "/ams", service: "ams" },
   { prefix: "/search", service: "search" },
+  { prefix: "/searchservice", service: "search" },
+  { prefix: "/msgsearch", service: "search" },
   { prefix: "/trouter", service: "trouter" },
   { prefix: "/registrar", service: "trouter" },
   { prefix: "/_emulator", service: "control" },
@@ -97,6 +102,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const build = async (): Promise<void> => {
     const directory = new Directory();
     const tokens = await createTokenService({ loginUrl, directory, now, lifetimes });
+    context?.media.dispose();
     context = {
       origin,
       loginUrl,
@@ -107,6 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       directory,
       tokens,
       faults,
+      media: new MediaStore({ now }),
       events: new StoreEventBus({ onError: (topic, err) => log(`event listener for ${topic} failed: ${String(err)}`) }),
       log,
     };
@@ -116,6 +123,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ...loginRoutes(context),
       ...authsvcRoutes(context),
       ...mtRoutes(context),
+      ...amsRoutes(context),
+      ...searchRoutes(context),
       ...chatsvcRoutes(context, { seed: options.seed ?? "demo" }),
     ];
   };
@@ -143,6 +152,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     reset,
     close: () =>
       new Promise<void>((resolve) => {
+        context.media.dispose();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
