@@ -10,6 +10,9 @@ import { chatsvcRoutes } from "./services/chatsvc/routes.js";
 import { loginRoutes } from "./services/login/routes.js";
 import { createTokenService, type TokenLifetimes } from "./services/login/tokens.js";
 import { mtRoutes } from "./services/mt/routes.js";
+import { registrarRoutes } from "./services/registrar/routes.js";
+import { DEFAULT_TROUTER_TIMINGS, TrouterHub, type TrouterTimings } from "./services/trouter/hub.js";
+import { trouterControlRoutes, trouterRoutes } from "./services/trouter/routes.js";
 import { DEMO_PASSWORD, Directory, type User } from "./state/directory.js";
 import { StoreEventBus } from "./state/events.js";
 
@@ -30,6 +33,8 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Random source for fault ratios. @default Math.random */
   random?: () => number;
+  /** Trouter timings (ACK redelivery, heartbeats, gzip threshold). @default DEFAULT_TROUTER_TIMINGS */
+  trouter?: Partial<TrouterTimings>;
 }
 
 export const DEFAULT_EMULATOR_PORT = 4380;
@@ -94,9 +99,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const loginUrl = `${origin}/login`;
 
   let context!: EmulatorContext;
+  let trouter: TrouterHub | undefined;
+  server.on("upgrade", (req, socket, head) => {
+    if (!trouter?.upgrade(req, socket, head)) socket.destroy();
+  });
   const build = async (): Promise<void> => {
     const directory = new Directory();
     const tokens = await createTokenService({ loginUrl, directory, now, lifetimes });
+    const events = new StoreEventBus({
+      onError: (topic, err) => log(`event listener for ${topic} failed: ${String(err)}`),
+    });
+    trouter?.close();
+    trouter = new TrouterHub(
+      { origin, now, tokens, events, log },
+      { ...DEFAULT_TROUTER_TIMINGS, ...options.trouter },
+      options.random,
+    );
     context = {
       origin,
       loginUrl,
@@ -107,7 +125,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       directory,
       tokens,
       faults,
-      events: new StoreEventBus({ onError: (topic, err) => log(`event listener for ${topic} failed: ${String(err)}`) }),
+      events,
+      trouter,
       log,
     };
     routes = [
@@ -117,6 +136,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ...authsvcRoutes(context),
       ...mtRoutes(context),
       ...chatsvcRoutes(context, { seed: options.seed ?? "demo" }),
+      ...trouterRoutes(context, trouter),
+      ...registrarRoutes(context, trouter.registrar),
+      ...trouterControlRoutes(context, trouter),
     ];
   };
   const reset = async (): Promise<void> => {
@@ -143,6 +165,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     reset,
     close: () =>
       new Promise<void>((resolve) => {
+        trouter?.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
