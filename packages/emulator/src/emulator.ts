@@ -5,16 +5,19 @@ import { controlRoutes } from "./control/routes.js";
 import { FaultController } from "./http/faults.js";
 import { createHttpCore } from "./http/server.js";
 import type { Mount, Route } from "./http/types.js";
+import { amsRoutes } from "./services/ams/routes.js";
 import { authsvcRoutes } from "./services/authsvc/routes.js";
 import { chatsvcRoutes } from "./services/chatsvc/routes.js";
 import { loginRoutes } from "./services/login/routes.js";
 import { createTokenService, type TokenLifetimes } from "./services/login/tokens.js";
 import { mtRoutes } from "./services/mt/routes.js";
 import { registrarRoutes } from "./services/registrar/routes.js";
+import { searchRoutes } from "./services/search/routes.js";
 import { DEFAULT_TROUTER_TIMINGS, TrouterHub, type TrouterTimings } from "./services/trouter/hub.js";
 import { trouterControlRoutes, trouterRoutes } from "./services/trouter/routes.js";
 import { DEMO_PASSWORD, Directory, type User } from "./state/directory.js";
 import { StoreEventBus } from "./state/events.js";
+import { MediaStore } from "./state/media.js";
 
 export interface EmulatorOptions {
   /** Interface to bind. Only loopback is supported. @default "127.0.0.1" */
@@ -67,6 +70,8 @@ const MOUNTS: readonly Mount[] = [
   { prefix: "/ups", service: "presence" },
   { prefix: "/ams", service: "ams" },
   { prefix: "/search", service: "search" },
+  { prefix: "/searchservice", service: "search" },
+  { prefix: "/msgsearch", service: "search" },
   { prefix: "/trouter", service: "trouter" },
   { prefix: "/registrar", service: "trouter" },
   { prefix: "/_emulator", service: "control" },
@@ -106,6 +111,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const build = async (): Promise<void> => {
     const directory = new Directory();
     const tokens = await createTokenService({ loginUrl, directory, now, lifetimes });
+    context?.media.dispose();
     const events = new StoreEventBus({
       onError: (topic, err) => log(`event listener for ${topic} failed: ${String(err)}`),
     });
@@ -125,6 +131,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       directory,
       tokens,
       faults,
+      media: new MediaStore({ now }),
       events,
       trouter,
       log,
@@ -135,6 +142,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ...loginRoutes(context),
       ...authsvcRoutes(context),
       ...mtRoutes(context),
+      ...amsRoutes(context),
+      ...searchRoutes(context),
       ...chatsvcRoutes(context, { seed: options.seed ?? "demo" }),
       ...trouterRoutes(context, trouter),
       ...registrarRoutes(context, trouter.registrar),
@@ -166,6 +175,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close: () =>
       new Promise<void>((resolve) => {
         trouter?.close();
+        context.media.dispose();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
