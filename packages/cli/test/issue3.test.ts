@@ -103,6 +103,20 @@ describe("issue 3: reply, edit, delete, react, read, chats and members", () => {
     assert.deepEqual(unliked.reactions, []);
   });
 
+  it("react with an emoji outside the classic six (🔥) sends its Teams emoji id, and the emulator takes it", async () => {
+    const sent = json<{ id: string }>(ok(await sb.runAs(BOB, ["send", "Alice Example", "demo is live"]), "bob sends"));
+    const n = (await messagesOf("Bob Example", 5)).find((m) => m.id === sent.id)!.number;
+    const reacted = json<{ reaction: string }>(ok(await sb.run(["react", "Bob Example", String(n), "🔥"]), "react 🔥"));
+    assert.equal(reacted.reaction, "1f525_fire");
+    const fired = (await messagesOf("Alice Example", 5, BOB)).find((m) => m.id === sent.id)!;
+    assert.deepEqual(
+      fired.reactions.map((r) => [r.key, r.count, r.users.map((u) => u.displayName)]),
+      [["1f525_fire", 1, ["Alice Example"]]],
+    );
+    const bad = await sb.run(["react", "Bob Example", String(n), "lol"]);
+    assert.equal(bad.code, 2, "not a reaction: a usage error before any request");
+  });
+
   it("read marks the chat read; --unread marks it unread again", async () => {
     ok(await sb.runAs(BOB, ["send", "Alice Example", "ping"]), "bob sends");
     const unreadBob = async (): Promise<boolean> => {

@@ -93,8 +93,15 @@ let idPool = new Uint8Array(0);
 let idPoolView = new DataView(idPool.buffer);
 let idPoolOffset = 0;
 
-/** A fresh clientmessageid: a random 19-digit numeric string, the form the web client sends (§2.8). */
-export function newClientMessageId(): string {
+/**
+ * A fresh clientmessageid: a random 19-digit numeric string, the form the web client sends (§2.8).
+ * With `random` (a seeded generator of [0, 1) numbers), the same sequence gives the same ids.
+ */
+export function newClientMessageId(random?: () => number): string {
+  if (random) {
+    const high = BigInt(Math.floor(random() * 8e9)) * 1_000_000_000n;
+    return String(1_000_000_000_000_000_000n + high + BigInt(Math.floor(random() * 1e9)));
+  }
   if (idPoolOffset + 8 > idPool.length) {
     idPool = globalThis.crypto.getRandomValues(new Uint8Array(2048));
     idPoolView = new DataView(idPool.buffer);

@@ -1,6 +1,6 @@
+import { reactionLabel } from "@teams-api/protocol";
 import type { Message } from "teams-api";
 import type { Colors } from "./colors.js";
-import { reactionLabel } from "./reactions.js";
 import { oneLine, sanitizeTerminalText } from "./sanitize.js";
 import { shortTime } from "./time.js";
 

@@ -1,4 +1,13 @@
-import { CONSUMER_TENANT_ID, oneOnOneThreadId } from "@teams-api/protocol";
+import {
+  buildReplyQuote,
+  CONSUMER_TENANT_ID,
+  emojiSpan,
+  escapeHtml,
+  mentionSpan,
+  mentionsProperty,
+  newClientMessageId,
+  oneOnOneThreadId,
+} from "@teams-api/protocol";
 import type { ChatState } from "./chat.js";
 import { type MemberRole, newThread, type StoredMessage, type StoredThread } from "./chat-model.js";
 import { CONTOSO, type User } from "./directory.js";
@@ -48,9 +57,6 @@ export function prng(seed: number): () => number {
   };
 }
 
-const escapeHtml = (s: string): string =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-
 const EMOJI: ReadonlyArray<[id: string, title: string, alt: string]> = [
   ["smile", "Smile", "🙂"],
   ["laugh", "Laugh", "😆"],
@@ -60,36 +66,15 @@ const EMOJI: ReadonlyArray<[id: string, title: string, alt: string]> = [
   ["surprised", "Surprised", "😮"],
 ];
 
-/** Teams emoji markup (§8.4). */
-export function emojiHtml(id: string, title: string, alt: string): string {
-  return `<span class="animated-emoticon-20-${id}" title="${title}" type="(${id})"><img itemscope="" itemtype="http://schema.skype.com/Emoji" itemid="${id}" src="https://statics.teams.cdn.office.net/evergreen-assets/skype/v2/${id}/20.png" title="${title}" alt="${alt}" style="width:20px;height:20px;"></span>`;
-}
-
-/** Teams mention markup and its `properties.mentions` entry (§8.4). */
-export function mentionHtml(itemid: number, name: string): string {
-  return `<span itemscope="" itemtype="http://schema.skype.com/Mention" itemid="${itemid}">${escapeHtml(name)}</span>`;
-}
-
-export function mentionsProperty(list: ReadonlyArray<{ mri: string; displayName: string }>): string {
-  return JSON.stringify(
-    list.map((m, i) => ({
-      "@type": "http://schema.skype.com/Mention",
-      itemid: String(i),
-      mri: m.mri,
-      mentionType: "person",
-      displayName: m.displayName,
-    })),
-  );
-}
-
-/** Teams quote-reply markup (§8.4). */
-export function quoteHtml(quoted: { id: number; from: string; name: string; text: string }, reply: string): string {
-  return (
-    `<blockquote itemscope="" itemtype="http://schema.skype.com/Reply" itemid="${quoted.id}">` +
-    `<strong itemprop="mri" itemid="${quoted.from}">${escapeHtml(quoted.name)}</strong>` +
-    `<span itemprop="time" itemid="${quoted.id}"></span>` +
-    `<p itemprop="preview">${escapeHtml(quoted.text.slice(0, 120))}</p></blockquote><p>${escapeHtml(reply)}</p>`
-  );
+/** Teams quote-reply markup (§8.4): the protocol's Reply quote, then the reply. */
+function quoteHtml(quoted: { id: number; from: string; name: string; text: string }, reply: string): string {
+  const quote = buildReplyQuote({
+    messageId: String(quoted.id),
+    authorMri: quoted.from,
+    authorName: quoted.name,
+    preview: quoted.text,
+  });
+  return `${quote}<p>${escapeHtml(reply)}</p>`;
 }
 
 const LINES = [
@@ -203,10 +188,7 @@ export function seedDemoChats(state: ChatState): void {
   const plain = new Map<StoredMessage, string>();
   /** A moment `delta` after a message, but never in the future. */
   const after = (m: StoredMessage, delta: number): number => Math.max(m.id + 1, Math.min(m.id + delta, now - 1000));
-  const cmid = (): string =>
-    String(
-      1_000_000_000_000_000_000n + BigInt(Math.floor(rng() * 8e9)) * 1_000_000_000n + BigInt(Math.floor(rng() * 1e9)),
-    );
+  const cmid = (): string => newClientMessageId(rng);
 
   /** Realistic Teams HTML from one sender to the others present. */
   const draft = (others: readonly User[], quotable: StoredMessage | undefined): Draft => {
@@ -222,13 +204,13 @@ export function seedDemoChats(state: ChatState): void {
     if (r < 0.55) {
       const [id, title, alt] = pick(EMOJI);
       const t = pick(LINES);
-      return { html: `<p>${escapeHtml(t)} ${emojiHtml(id, title, alt)}</p>`, text: `${t} ${alt}`, properties: {} };
+      return { html: `<p>${escapeHtml(t)} ${emojiSpan(id, title, alt)}</p>`, text: `${t} ${alt}`, properties: {} };
     }
     if (r < 0.62 && others.length) {
       const who = pick(others);
       const t = pick(LINES);
       return {
-        html: `<p>${mentionHtml(0, who.givenName)} ${escapeHtml(/^[A-Z][a-z]/.test(t) ? t.charAt(0).toLowerCase() + t.slice(1) : t)}</p>`,
+        html: `<p>${mentionSpan(0, who.givenName)} ${escapeHtml(/^[A-Z][a-z]/.test(t) ? t.charAt(0).toLowerCase() + t.slice(1) : t)}</p>`,
         text: `@${who.givenName} ${t}`,
         properties: { mentions: mentionsProperty([{ mri: who.mri, displayName: who.givenName }]) },
       };
@@ -439,7 +421,7 @@ export function seedDemoChats(state: ChatState): void {
       properties: {},
     });
     const yes = put(t, alice, end + 60_333, {
-      html: `<p>Yes! See you then ${emojiHtml("smile", "Smile", "🙂")}</p>`,
+      html: `<p>Yes! See you then ${emojiSpan("smile", "Smile", "🙂")}</p>`,
       text: "Yes! See you then 🙂",
       properties: {},
     });
@@ -454,7 +436,7 @@ export function seedDemoChats(state: ChatState): void {
     gone.properties = { deletetime: String(end + 300_000) };
     gone.version = end + 300_000;
     const doc = put(t, bob, end + 399_877, {
-      html: `<p>${mentionHtml(0, "Alice")} please check the doc</p>`,
+      html: `<p>${mentionSpan(0, "Alice")} please check the doc</p>`,
       text: "@Alice please check the doc",
       properties: { mentions: mentionsProperty([{ mri: alice.mri, displayName: "Alice" }]) },
     });

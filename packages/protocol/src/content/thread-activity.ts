@@ -178,25 +178,31 @@ function membershipKind(type: string): MembershipEvent["kind"] {
 }
 
 /** Types whose payload is at most a `value`. */
-function simpleKind(type: string, time: number | undefined, initiator: string | undefined, value: unknown) {
+function simpleKind(
+  type: string,
+  time: number | undefined,
+  initiator: string | undefined,
+  value: unknown,
+  initiatorName?: string,
+) {
   const v = typeof value === "string" ? value.trim() : typeof value === "boolean" ? String(value) : undefined;
   switch (type) {
     case "joiningenabledupdate":
       return v === undefined
         ? undefined
-        : withBase({ kind: "joiningEnabledUpdate" as const, value: v }, time, initiator);
+        : withBase({ kind: "joiningEnabledUpdate" as const, value: v }, time, initiator, initiatorName);
     case "historydisclosedupdate":
       return v === undefined
         ? undefined
-        : withBase({ kind: "historyDisclosedUpdate" as const, value: v }, time, initiator);
+        : withBase({ kind: "historyDisclosedUpdate" as const, value: v }, time, initiator, initiatorName);
     case "pictureupdate":
-      return withBase({ kind: "pictureUpdate" as const, value: v ?? "" }, time, initiator);
+      return withBase({ kind: "pictureUpdate" as const, value: v ?? "" }, time, initiator, initiatorName);
     case "callstarted":
-      return withBase({ kind: "call" as const, phase: "started" as const }, time, initiator);
+      return withBase({ kind: "call" as const, phase: "started" as const }, time, initiator, initiatorName);
     case "callended":
-      return withBase({ kind: "call" as const, phase: "ended" as const }, time, initiator);
+      return withBase({ kind: "call" as const, phase: "ended" as const }, time, initiator, initiatorName);
     case "callrecordingfinished":
-      return withBase({ kind: "call" as const, phase: "recordingFinished" as const }, time, initiator);
+      return withBase({ kind: "call" as const, phase: "recordingFinished" as const }, time, initiator, initiatorName);
     default:
       return undefined;
   }
@@ -232,7 +238,7 @@ function fromXml(type: string, body: string): ThreadActivityEvent | undefined {
       return withBase(e, time, initiator, initiatorName);
     }
     default:
-      return simpleKind(type, time, initiator, childText(els, rootIndex, "value"));
+      return simpleKind(type, time, initiator, childText(els, rootIndex, "value"), initiatorName);
   }
 }
 
