@@ -89,4 +89,4 @@ export type { Threads } from "./services/chat/threads.js";
 export type { MessageWriter } from "./services/chat/write.js";
 export type { MentionInput } from "./services/content.js";
 export { MiddleTierService, SHORT_PROFILE_BATCH_SIZE } from "./services/middle-tier.js";
-export { joinNames, NAME_RESOLVER_DEFAULTS, NameResolver, type NameResolverOptions } from "./services/names.js";
+export { NAME_RESOLVER_DEFAULTS, NameResolver, type NameResolverOptions } from "./services/names.js";

@@ -116,3 +116,14 @@ export function newClientMessageId(random?: () => number): string {
 export function isClientMessageId(id: unknown): id is string {
   return typeof id === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(id);
 }
+
+/**
+ * Is this URL host name the local machine? `localhost`, IPv6 `[::1]` and the whole `127.0.0.0/8`
+ * block. Plain http and loopback redirect URIs are allowed there only (the emulator; AAD's
+ * native-client redirects).
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  return (
+    hostname === "localhost" || hostname === "[::1]" || hostname === "::1" || /^127\.\d+\.\d+\.\d+$/.test(hostname)
+  );
+}

@@ -112,7 +112,7 @@ describe("protocol round trips", { timeout: 120_000 }, () => {
       },
       { requiredKeys: ["mri"] },
     );
-    const event: fc.Arbitrary<BuildableThreadActivity> = fc.oneof(
+    const event = fc.oneof(
       fc.record({
         ...base,
         kind: fc.constantFrom("addMember", "deleteMember", "memberJoined", "memberLeft", "roleUpdate"),
@@ -125,7 +125,7 @@ describe("protocol round trips", { timeout: 120_000 }, () => {
         kind: fc.constantFrom("joiningEnabledUpdate", "historyDisclosedUpdate", "pictureUpdate"),
         value: text(),
       }) as fc.Arbitrary<BuildableThreadActivity>,
-    );
+    ) as fc.Arbitrary<BuildableThreadActivity>;
     fc.assert(
       fc.property(event, (e) => {
         const { messagetype, content } = buildThreadActivity(e);

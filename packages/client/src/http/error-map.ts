@@ -2,6 +2,7 @@
  * Turns an error answer into the typed error of errors.ts: status → class, the service's request id,
  * its own error code from whichever body shape it speaks (PROTOCOL.md §9.2), a one-line message.
  */
+import { isJsonObject } from "@teams-api/protocol";
 import {
   AuthenticationError,
   BadRequestError,
@@ -39,11 +40,9 @@ export interface ParsedServiceError {
   subCode?: number;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-
 /** The AADSTS code in an AAD error body (`error_codes[0]` or the `AADSTS<n>:` prefix of the description). */
 export function aadstsCode(body: unknown): string | undefined {
-  if (!isObject(body)) return undefined;
+  if (!isJsonObject(body)) return undefined;
   const desc = typeof body.error_description === "string" ? body.error_description : "";
   const m = /AADSTS(\d+)/.exec(desc);
   if (m) return `AADSTS${m[1]}`;
@@ -54,7 +53,7 @@ export function aadstsCode(body: unknown): string | undefined {
 
 /** Reads the service's error code and message from any of the error shapes Teams services use. */
 export function parseServiceError(body: unknown): ParsedServiceError {
-  if (!isObject(body)) return {};
+  if (!isJsonObject(body)) return {};
   // AAD: {"error":"invalid_grant","error_description":"AADSTS70008: …","error_codes":[70008]}
   if (typeof body.error === "string") {
     const code = aadstsCode(body);
@@ -66,7 +65,7 @@ export function parseServiceError(body: unknown): ParsedServiceError {
     };
   }
   // Graph/MT style: {"error":{"code":"…","message":"…"}}
-  if (isObject(body.error)) {
+  if (isJsonObject(body.error)) {
     const e = body.error;
     const out: ParsedServiceError = {};
     if (typeof e.code === "string" || typeof e.code === "number") out.serviceCode = e.code;
@@ -81,7 +80,7 @@ export function parseServiceError(body: unknown): ParsedServiceError {
     return out;
   }
   // authsvc legacy: {"status":{"code":40120,"text":"…"}}
-  if (isObject(body.status)) {
+  if (isJsonObject(body.status)) {
     const s = body.status;
     const out: ParsedServiceError = {};
     if (typeof s.code === "string" || typeof s.code === "number") out.serviceCode = s.code;

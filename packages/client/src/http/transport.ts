@@ -3,6 +3,7 @@
  * policy, retries with backoff and Retry-After, per-attempt timeouts, 401 → refresh → retry once,
  * typed errors and redacted logging (GUIDE §2).
  */
+import { bearerAuthorization, isLoopbackHost, skypeTokenAuthentication } from "@teams-api/protocol";
 import {
   AbortError,
   ConnectionError,
@@ -72,11 +73,9 @@ export interface TeamsTransport extends Transport {
   raw(req: RawRequest): Promise<Response>;
 }
 
-const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
-
 /** Is this URL's host the local machine? */
 export function isLoopback(url: URL): boolean {
-  return LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+  return isLoopbackHost(url.hostname);
 }
 
 /** `scheme://host[:port]` of a URL string, or undefined. */
@@ -403,7 +402,7 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
       if (auth.kind === "skypetoken" || auth.kind === "bearer+skypetoken") {
         const token = await tokens.skypeToken({ ...signalOpt, ...(reauth && sentSkype ? { stale: sentSkype } : {}) });
         sentSkype = token;
-        if (auth.kind === "skypetoken") h.set("authentication", `skypetoken=${token}`);
+        if (auth.kind === "skypetoken") h.set("authentication", skypeTokenAuthentication(token));
         else h.set("x-skypetoken", token);
       }
       if (auth.kind === "bearer" || auth.kind === "bearer+skypetoken") {
@@ -412,7 +411,7 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
           ...(reauth && sentBearer ? { stale: sentBearer } : {}),
         });
         sentBearer = token;
-        h.set("authorization", `Bearer ${token}`);
+        h.set("authorization", bearerAuthorization(token));
       }
       return h;
     };

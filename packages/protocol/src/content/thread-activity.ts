@@ -313,12 +313,16 @@ function who(nameOf: NameOf, mri: string, friendly?: string): string {
 /** What an activity line calls someone nobody could name. */
 export const UNKNOWN_PERSON = "Unknown user";
 
-/** "A", "A and B", "A, B and C", "A, B, C and 2 others". */
-export function joinNames(names: readonly string[]): string {
+/**
+ * "A", "A and B", "A, B and C"; past `max + 1` names, the first `max` and a count:
+ * "A, B, C and 2 others". Activity lines use the default; chat titles pass their own `max`.
+ */
+export function joinNames(names: readonly string[], max = 3): string {
   if (names.length === 0) return "";
   if (names.length === 1) return names[0] ?? "";
-  if (names.length > 4) return `${names.slice(0, 3).join(", ")} and ${names.length - 3} others`;
-  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+  if (names.length <= max + 1) return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+  const rest = names.length - max;
+  return `${names.slice(0, max).join(", ")} and ${rest} other${rest === 1 ? "" : "s"}`;
 }
 
 function isTrue(v: string): boolean {

@@ -1,3 +1,4 @@
+import { type ChatPathTemplate, chatPathPattern } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
 import type { EmuRequest, EmuResponse, Route } from "../../http/types.js";
 import type { ChatState } from "../../state/chat.js";
@@ -16,17 +17,20 @@ export interface ChatCall {
 
 export type ChatHandler = (req: EmuRequest, call: ChatCall) => EmuResponse | Promise<EmuResponse>;
 
-/** A route of the chat service: `/v1…` at the root, or the same under the AFD proxy path. */
+/**
+ * A route of the chat service: one of the protocol's path templates (the ones the client builds its
+ * requests from), under `/v1` at the root or under the AFD proxy path.
+ */
 export function chatRoute(
   ctx: EmulatorContext,
   state: ChatState,
   method: string,
-  path: string,
+  path: ChatPathTemplate,
   handler: ChatHandler,
 ): Route {
   return {
     method,
-    pattern: new RegExp(`^(?<afd>/api/chatsvc/[A-Za-z0-9-]+)?/v1${path}$`),
+    pattern: new RegExp(`^(?<afd>/api/chatsvc/[A-Za-z0-9-]+)?/v1${chatPathPattern(path)}$`),
     service: "chat",
     handler: (req) => {
       const afd = req.params.afd ?? "";
@@ -37,8 +41,3 @@ export function chatRoute(
     },
   };
 }
-
-/** `/users/ME` as clients write it. */
-export const ME = "/users/(?:ME|me)";
-/** One path segment (ids are already percent-decoded by the core). */
-export const SEG = (name: string): string => `(?<${name}>[^/]+)`;

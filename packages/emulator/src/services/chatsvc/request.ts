@@ -1,4 +1,4 @@
-import { AUDIENCES } from "@teams-api/protocol";
+import { AUDIENCES, bearerFromHeaders, skypeTokensFromHeaders } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
 import { type EmuRequest, HttpError } from "../../http/types.js";
 import type { User } from "../../state/directory.js";
@@ -12,14 +12,7 @@ export const authFailed = (): HttpError => new HttpError(401, "Authentication fa
  * proxy path (`/api/chatsvc/{region}/v1`) an IC3 bearer token alone is accepted too (SQ, YTC).
  */
 export function authenticate(ctx: EmulatorContext, req: EmuRequest, viaAfd: boolean): User {
-  const candidates: string[] = [];
-  const authn = req.headers.authentication;
-  if (authn) {
-    const m = /^\s*skypetoken=(.+)$/i.exec(authn);
-    if (m?.[1]) candidates.push(m[1].trim());
-  }
-  const x = req.headers["x-skypetoken"]?.trim();
-  if (x) candidates.push(x);
+  const candidates = skypeTokensFromHeaders(req.headers);
   for (const token of candidates) {
     try {
       return ctx.tokens.verifySkypeToken(token).user;
@@ -28,7 +21,7 @@ export function authenticate(ctx: EmulatorContext, req: EmuRequest, viaAfd: bool
     }
   }
   if (candidates.length === 0 && viaAfd) {
-    const bearer = /^\s*Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "")?.[1];
+    const bearer = bearerFromHeaders(req.headers);
     if (bearer) {
       try {
         return ctx.tokens.verifyBearer(bearer, AUDIENCES.ic3).user;

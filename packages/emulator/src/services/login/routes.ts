@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { CLIENT_IDS, CONSUMER_TENANT_ID, REGISTERED_REDIRECTS } from "@teams-api/protocol";
+import { CLIENT_IDS, CONSUMER_TENANT_ID, isLoopbackHost, REGISTERED_REDIRECTS } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
 import { type EmuRequest, type EmuResponse, HttpError, type Route } from "../../http/types.js";
 import type { Tenant, User } from "../../state/directory.js";
@@ -53,7 +53,6 @@ function isSpaRedirect(clientId: string, redirectUri: string): boolean {
 }
 
 const CODE_TTL_MS = 10 * 60 * 1000;
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 const PKCE_VALUE = /^[A-Za-z0-9._~-]{43,128}$/;
 
 interface AuthorizeRequest {
@@ -190,7 +189,7 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
     // RFC 8252 §7.3: native apps may use any port on a loopback redirect.
     try {
       const u = new URL(redirectUri);
-      return u.protocol === "http:" && LOOPBACK_HOSTS.has(u.hostname) && !u.hash && !u.username && !u.password;
+      return u.protocol === "http:" && isLoopbackHost(u.hostname) && !u.hash && !u.username && !u.password;
     } catch {
       return false;
     }

@@ -1,4 +1,4 @@
-import { parseRegistration } from "@teams-api/protocol";
+import { parseRegistration, skypeTokenFromHeaders } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
 import { type EmuRequest, type EmuResponse, HttpError, type Route } from "../../http/types.js";
 import type { User } from "../../state/directory.js";
@@ -11,8 +11,7 @@ import type { RegistrarStore } from "./store.js";
  */
 export function registrarRoutes(ctx: EmulatorContext, store: RegistrarStore): Route[] {
   const caller = (req: EmuRequest): User => {
-    const token =
-      req.headers["x-skypetoken"]?.trim() ?? /^\s*skypetoken=(.+)$/i.exec(req.headers.authentication ?? "")?.[1];
+    const token = skypeTokenFromHeaders(req.headers);
     if (!token) throw new HttpError(401, "Authentication failed. X-Skypetoken is required.");
     return ctx.tokens.verifySkypeToken(token).user;
   };
