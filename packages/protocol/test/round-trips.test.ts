@@ -13,6 +13,9 @@ import {
   buildReactionKey,
   buildReplyQuote,
   buildThreadActivity,
+  CHAT_PATHS,
+  chatPath,
+  chatPathPattern,
   insertMentions,
   mentionsProperty,
   parseMentions,
@@ -192,5 +195,16 @@ describe("protocol round trips", { timeout: 120_000 }, () => {
     assert.equal(reactionKeyForEmoji("👍🏽"), "like");
     assert.equal(reactionKeyForEmoji("❤️"), "heart");
     assert.equal(reactionKeyForEmoji("x"), undefined);
+  });
+});
+
+describe("chat path templates", { timeout: 10_000 }, () => {
+  it("a path the client builds is matched by the emulator's pattern, with the same parameters back", () => {
+    const params = { conversationId: "19:abc@thread.v2;messageid=17", messageId: "1700000000000" };
+    const path = decodeURIComponent(chatPath(CHAT_PATHS.messageProperties, params));
+    const match = new RegExp(`^${chatPathPattern(CHAT_PATHS.messageProperties)}$`).exec(path);
+    assert.deepEqual({ ...match?.groups }, params);
+    assert.match("/users/me/properties", new RegExp(`^${chatPathPattern(CHAT_PATHS.userProperties)}$`));
+    for (const template of Object.values(CHAT_PATHS)) assert.doesNotThrow(() => new RegExp(chatPathPattern(template)));
   });
 });

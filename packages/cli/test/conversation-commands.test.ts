@@ -1,7 +1,8 @@
 /**
- * The issue-3 commands, each round-tripped against the emulator through the real CLI: the change is
- * made by one command and observed by another (often as the other person), and what is shown to a
- * person names people, never ids.
+ * The commands that change a conversation (reply, edit, delete, react, read, chat, members), each
+ * round-tripped against the emulator through the real CLI: the change is made by one command and
+ * observed by another (often as the other person), and what is shown to a person names people,
+ * never ids.
  */
 import * as assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -34,7 +35,7 @@ function ok(r: RunResult, what: string): RunResult {
 }
 const json = <T>(r: RunResult): T => JSON.parse(r.stdout) as T;
 
-describe("issue 3: reply, edit, delete, react, read, chats and members", () => {
+describe("conversation commands: reply, edit, delete, react, read, chats and members", { timeout: 300_000 }, () => {
   let sb: Sandbox;
   const messagesOf = async (chat: string, n = 5, as?: string): Promise<MessageRow[]> =>
     json<MessageRow[]>(
