@@ -3,7 +3,7 @@ import { DEFAULT_VARIANTS, type EmulatorContext, emulatorRegionGtms, type Varian
 import { clockRoutes, EmulatorClock } from "./control/clock.js";
 import { controlRoutes } from "./control/routes.js";
 import { FaultController } from "./http/faults.js";
-import { createHttpCore } from "./http/server.js";
+import { createHttpCore, type RequestRecord } from "./http/server.js";
 import type { Mount, Route } from "./http/types.js";
 import { amsRoutes } from "./services/ams/routes.js";
 import { authsvcRoutes } from "./services/authsvc/routes.js";
@@ -34,6 +34,8 @@ export interface EmulatorOptions {
   lifetimes?: Partial<TokenLifetimes>;
   /** Access log sink. @default silent */
   log?: (line: string) => void;
+  /** Called for every answered request (method, path and query, body, credential header names). */
+  onRequest?: (record: RequestRecord) => void;
   /** Random source for fault ratios. @default Math.random */
   random?: () => number;
   /** Trouter timings (ACK redelivery, heartbeats, gzip threshold). @default DEFAULT_TROUTER_TIMINGS */
@@ -94,7 +96,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const log = options.log ?? (() => {});
   let routes: Route[] = [];
 
-  const server = createHttpCore({ routes: () => routes, mounts: MOUNTS, fallbackService: "chat", faults, log });
+  const server = createHttpCore({
+    routes: () => routes,
+    mounts: MOUNTS,
+    fallbackService: "chat",
+    faults,
+    log,
+    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? DEFAULT_EMULATOR_PORT, host, () => resolve());

@@ -14,8 +14,23 @@ export interface HttpCoreOptions {
   faults: FaultController;
   /** Access log sink; silent when undefined. */
   log?: (line: string) => void;
+  /** Every answered request, for tests and benchmarks that count or replay them (never credentials). */
+  onRequest?: (record: RequestRecord) => void;
   /** Largest accepted request body. */
   maxBodyBytes?: number;
+}
+
+/** One answered request: what a test counts and a benchmark replays. Header names only, no values. */
+export interface RequestRecord {
+  method: string;
+  /** Path and query as sent. */
+  target: string;
+  service: ServiceKind;
+  status: number;
+  /** The request body as text ("" when none or streamed). */
+  body: string;
+  /** Lower-cased names of the credential headers it carried (`authentication`, `authorization`, `x-skypetoken`). */
+  credentials: string[];
 }
 
 /**
@@ -89,8 +104,17 @@ export function createHttpCore(options: HttpCoreOptions): Server {
       path = url.pathname;
     }
     const service = serviceFor(path);
+    let recordedBody = "";
     res.on("finish", () => {
       options.log?.(`${method} ${url.pathname} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
+      options.onRequest?.({
+        method,
+        target: url.pathname + url.search,
+        service,
+        status: res.statusCode,
+        body: recordedBody,
+        credentials: ["authentication", "authorization", "x-skypetoken"].filter((h) => raw.headers[h] !== undefined),
+      });
     });
 
     let rawBody: Buffer;
@@ -98,6 +122,7 @@ export function createHttpCore(options: HttpCoreOptions): Server {
     const streams = options.routes().some((r) => r.streamBody && r.method === method && r.pattern.test(path));
     try {
       rawBody = streams ? Buffer.alloc(0) : await readBody(raw, maxBody);
+      if (options.onRequest) recordedBody = rawBody.toString("utf8");
     } catch {
       send(res, requestId, errorResponse(service, requestId, new HttpError(413, "Request body too large.")));
       return;
