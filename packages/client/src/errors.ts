@@ -2,6 +2,7 @@
  * Every failure the library reports is a TeamsError with a stable string `code`. API errors carry the
  * status, the server's request id and a redacted view of the request — never a token (GUIDE §2).
  */
+import { sanitizeTerminalText } from "@teams-api/protocol";
 
 /** A request as it may be shown in errors and logs: method and URL with secrets redacted. */
 export interface RedactedRequest {
@@ -12,7 +13,9 @@ export interface RedactedRequest {
 export class TeamsError extends Error {
   readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    // Messages quote the service (error texts, names): through the one sanitizer, so a script that
+    // prints `err.message` cannot be driven by escape sequences, bidi overrides or hidden characters.
+    super(sanitizeTerminalText(message), options);
     this.name = "TeamsError";
     this.code = code;
   }

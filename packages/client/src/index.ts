@@ -43,6 +43,7 @@ export type {
   Identity,
   Logger,
   RequestOptions,
+  RetryWait,
   ServiceContext,
   TokenRequestOptions,
   TokenSource,

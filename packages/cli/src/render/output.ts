@@ -1,3 +1,4 @@
+import { escapeJsonForTerminal } from "@teams-api/protocol";
 import { type Colors, colorEnabled, colors } from "./colors.js";
 import { withSpinner } from "./spinner.js";
 import { renderTable, type TableOptions } from "./table.js";
@@ -41,7 +42,7 @@ export class Output {
 
   /** A value as pretty JSON on stdout. */
   printJson(value: unknown): void {
-    this.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.stdout.write(`${escapeJsonForTerminal(JSON.stringify(value, null, 2))}\n`);
   }
 
   table(options: Omit<TableOptions, "colors">): void {

@@ -51,6 +51,7 @@ import {
 } from "./map.js";
 import { MiddleTierService } from "./middle-tier.js";
 import { NameResolver } from "./names.js";
+import { PAGING_DEFAULTS, PageWalk, wireId } from "./paging.js";
 import { requestOptions } from "./util.js";
 
 export const CHAT_DEFAULTS = {
@@ -249,9 +250,10 @@ export class ChatService {
     options: RequestOptions,
     v1: string,
     onPage?: (items: unknown[]) => boolean,
+    maxPages: number = PAGING_DEFAULTS.maxPages,
   ): Promise<unknown[]> {
     const items: unknown[] = [];
-    const seenLinks = new Set<string>();
+    const walk = new PageWalk(wireId, maxPages);
     let url: string | undefined = firstUrl;
     let q: ApiRequest["query"] = query;
     while (url && items.length < want) {
@@ -263,13 +265,12 @@ export class ChatService {
       if (!body || typeof body !== "object" || !Array.isArray(body[key])) {
         throw new ProtocolError(`The chat service sent a ${key} page in an unexpected shape.`);
       }
-      const page = body[key] as unknown[];
-      items.push(...page);
-      if (onPage?.(page)) break;
       const meta = body["_metadata"] as Record<string, unknown> | undefined;
       const link = meta && typeof meta["backwardLink"] === "string" ? meta["backwardLink"] : "";
-      if (!link || page.length === 0 || seenLinks.has(link)) break;
-      seenLinks.add(link);
+      const { fresh, follow } = walk.page(body[key] as unknown[], link);
+      items.push(...fresh);
+      if (onPage?.(fresh)) break;
+      if (!follow) break;
       url = this.#followLink(link, v1);
       q = undefined;
     }
