@@ -115,3 +115,16 @@ export class NotSignedInError extends TeamsError {
     super("not_signed_in", message);
   }
 }
+/** A message over the chat service's size limit (about 28 KB, PROTOCOL.md §9.6), refused before sending. */
+export class MessageTooLargeError extends TeamsError {
+  override name = "MessageTooLargeError";
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(
+      "message_too_large",
+      `The message is ${Math.ceil(size / 1024)} KB; Teams accepts at most ${Math.floor(limit / 1024)} KB in one message.`,
+    );
+  }
+}

@@ -21,6 +21,7 @@ export {
   ConflictError,
   ConnectionError,
   InvalidArgumentError,
+  MessageTooLargeError,
   NotFoundError,
   NotSignedInError,
   PermissionDeniedError,

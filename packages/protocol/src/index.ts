@@ -3,6 +3,7 @@ export * from "./content/index.js";
 export * from "./forms.js";
 export * from "./ids.js";
 export * from "./json.js";
+export * from "./limits.js";
 export * from "./sanitize.js";
 export * from "./time.js";
 export type * from "./wire.js";

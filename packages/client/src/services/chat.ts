@@ -14,6 +14,8 @@ import {
   DEFAULT_MESSAGES_VIEW,
   DEFAULT_TARGET_TYPE,
   encodePathId,
+  MAX_MESSAGE_BYTES,
+  messageSize,
   mriKind,
   oneOnOneThreadId,
   parseReplyChainId,
@@ -24,6 +26,7 @@ import {
 import {
   ConnectionError,
   InvalidArgumentError,
+  MessageTooLargeError,
   NotFoundError,
   ProtocolError,
   ServerError,
@@ -510,6 +513,8 @@ export class ChatService {
       ...(Object.keys(properties).length ? { properties } : {}),
       ...(options.amsReferences?.length ? { amsreferences: options.amsReferences } : {}),
     };
+    const size = messageSize(body.content, body.properties);
+    if (size > MAX_MESSAGE_BYTES) throw new MessageTooLargeError(size, MAX_MESSAGE_BYTES);
     return this.#postMessage(conversationId, body, options);
   }
 
@@ -655,6 +660,8 @@ export class ChatService {
     checkMessageId(messageId);
     checkContent(content);
     const composed = this.#compose(content, options);
+    const size = messageSize(composed.content, composed.mentions ? { mentions: composed.mentions } : undefined);
+    if (size > MAX_MESSAGE_BYTES) throw new MessageTooLargeError(size, MAX_MESSAGE_BYTES);
     const me = await this.#self(options);
     const v1 = await this.#v1(options);
     await this.#request(
