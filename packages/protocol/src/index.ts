@@ -6,4 +6,5 @@ export * from "./json.js";
 export * from "./limits.js";
 export * from "./sanitize.js";
 export * from "./time.js";
+export * from "./trouter/index.js";
 export type * from "./wire.js";
