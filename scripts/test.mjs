@@ -32,7 +32,7 @@ if (files.length === 0) {
 // Every test runs under a timeout, so a regression that hangs (a lost abort, a timer that never
 // fires) fails that test instead of stalling the run; files set tighter ones where they know better.
 // --test-force-exit ends a file whose failed test left a socket or timer behind.
-const testTimeout = Number(process.env.TEST_TIMEOUT_MS ?? 300_000);
+const testTimeout = Number(process.env.TEST_TIMEOUT_MS ?? 600_000);
 const args = [
   "--conditions=source",
   "--import",

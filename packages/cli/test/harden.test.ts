@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type RunResult, type Sandbox, sandbox } from "./helpers/cli.js";
+import { type RunResult, runInPty, type Sandbox, sandbox } from "./helpers/cli.js";
 
 function ok(r: RunResult, what: string): RunResult {
   assert.equal(r.code, 0, `${what}: exit ${r.code}, stderr: ${r.stderr}`);
@@ -49,5 +49,13 @@ describe("hardening at the terminal", { timeout: 120_000 }, () => {
       rows.some((m) => m.content.includes("\u202eevil") && m.content.includes("pay\u200bpal")),
       "the escaped characters parse back to the same text",
     );
+  });
+
+  it("while a call waits on Retry-After, the spinner says so and for how long", async () => {
+    await sb.login();
+    sb.emulator.faults.add({ status: 429, retryAfter: 2, count: 1, method: "GET", path: "/conversations$" });
+    const r = await runInPty(["chats", "-n", "3"], { env: sb.env });
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /rate limited — retrying in 2 s/);
   });
 });
