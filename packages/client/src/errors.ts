@@ -10,9 +10,60 @@ export interface RedactedRequest {
   readonly url: string;
 }
 
+/**
+ * Every code a {@link TeamsError} can carry: a closed set, so callers can `switch` over it and the
+ * compiler sees every case. The service's own code (`errorCode`, AADSTS…) is kept apart, in
+ * {@link TeamsApiError.serviceCode}. Add new codes here, and to the README's error table.
+ */
+export const ERROR_CODES = [
+  // An HTTP answer with an error status (TeamsApiError and its subclasses).
+  "bad_request",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "conflict",
+  "rate_limited",
+  "server_error",
+  /** Any other non-2xx status. */
+  "http_error",
+  // No usable answer.
+  "connection_error",
+  "timeout",
+  "aborted",
+  "protocol_error",
+  // Refused before sending.
+  "invalid_argument",
+  "invalid_url",
+  "insecure_destination",
+  "untrusted_destination",
+  /** A message over the chat service's size limit (~28 KB). */
+  "message_too_large",
+  // Sending.
+  /** A send whose delivery could not be confirmed either way: check before sending again. */
+  "delivery_unknown",
+  // Signing in.
+  "not_signed_in",
+  "sign_in_failed",
+  "sign_in_denied",
+  "invalid_credentials",
+  "invalid_grant",
+  "state_mismatch",
+  "no_code",
+  "no_browser",
+  "not_automatable",
+  /** Signed in, but the session could not be written to its store. */
+  "session_not_saved",
+  /** The session file is a symbolic link, which is never followed. */
+  "session_file_symlink",
+  /** A bug in this library. */
+  "internal",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 export class TeamsError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     // Messages quote the service (error texts, names): through the one sanitizer, so a script that
     // prints `err.message` cannot be driven by escape sequences, bidi overrides or hidden characters.
     super(sanitizeTerminalText(message), options);
@@ -38,7 +89,7 @@ export class TeamsApiError extends TeamsError {
   readonly requestId: string | undefined;
   readonly serviceCode: string | number | undefined;
   readonly body: unknown;
-  constructor(code: string, message: string, details: ApiErrorDetails, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, details: ApiErrorDetails, options?: { cause?: unknown }) {
     super(code, message, options);
     this.name = "TeamsApiError";
     this.status = details.status;

@@ -1,3 +1,5 @@
+export * from "./ams.js";
+export * from "./chat-paths.js";
 export * from "./constants.js";
 export * from "./content/index.js";
 export * from "./forms.js";
@@ -5,6 +7,7 @@ export * from "./ids.js";
 export * from "./json.js";
 export * from "./limits.js";
 export * from "./sanitize.js";
+export * from "./search.js";
 export * from "./time.js";
 export * from "./trouter/index.js";
 export type * from "./wire.js";
