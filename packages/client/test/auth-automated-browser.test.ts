@@ -51,7 +51,7 @@ describe("automated browser sign-in (headless Chromium)", { timeout: 120_000 }, 
     const client = clientFor(emu, { env: { TEAMS_BROWSER: "/nonexistent/browser" } });
     await assert.rejects(client.authenticateViaBrowser({ headless: true }), (err: unknown) => {
       assert.ok(err instanceof TeamsError);
-      assert.equal(err.code, "browser_unavailable");
+      assert.equal(err.code, "no_browser");
       assert.match(err.message, /--device-code.*--refresh-token-stdin/);
       assert.equal(err.message.split(". ").length, 1);
       return true;

@@ -98,7 +98,7 @@ export async function automatedBrowserLogin(
 ): Promise<LoginResult> {
   const executablePath = options.executablePath ?? findBrowser(deps.env);
   const playwright = executablePath ? await loadPlaywright() : undefined;
-  if (!executablePath || !playwright) throw new TeamsError("browser_unavailable", NO_AUTOMATED_BROWSER);
+  if (!executablePath || !playwright) throw new TeamsError("no_browser", NO_AUTOMATED_BROWSER);
   const headless = options.headless ?? (process.platform === "linux" && !deps.env.DISPLAY && !deps.env.WAYLAND_DISPLAY);
 
   const clientId = deps.clientId;
@@ -166,7 +166,7 @@ export async function automatedBrowserLogin(
     if (options.signal?.aborted) throw new AbortError("The sign-in was cancelled.");
     if (err instanceof TeamsError) throw err;
     throw new TeamsError(
-      "browser_failed",
+      "sign_in_failed",
       `The browser sign-in could not finish (${deps.redactor.string(firstLine(err))}); sign in instead with \`teams login --device-code\`.`,
     );
   } finally {

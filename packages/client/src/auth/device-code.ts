@@ -61,7 +61,7 @@ export async function deviceCodeLogin(
 ): Promise<LoginResult> {
   if (deps.kindHint === "consumer") {
     throw new TeamsError(
-      "not_supported",
+      "invalid_argument",
       "Device-code sign-in is for work or school accounts; sign in to a personal account with `teams login --browser`.",
     );
   }
@@ -94,7 +94,7 @@ export async function deviceCodeLogin(
       deps.logger?.debug(`The sign-in service asked to poll more slowly; now every ${interval / 1000} s.`);
     }
     if (waited > grant.expiresInMs + interval) {
-      throw new AuthenticationError("oauth_expired_token", aadstsSentence("AADSTS70019", "device") ?? "", {
+      throw new AuthenticationError("sign_in_failed", aadstsSentence("AADSTS70019", "device") ?? "", {
         status: 0,
         serviceCode: "AADSTS70019",
       });

@@ -3,7 +3,7 @@
  * next. The code (`AADSTS…`, the OAuth error, authsvc `errorCode`) is also kept in `serviceCode`;
  * no token, no stack, no raw body.
  */
-import { AuthenticationError, type RedactedRequest } from "../errors.js";
+import { AuthenticationError, type ErrorCode, type RedactedRequest } from "../errors.js";
 import { aadstsCode, parseServiceError, requestIdFrom } from "../http/error-map.js";
 import type { Redactor } from "../http/redact.js";
 
@@ -137,9 +137,9 @@ export function tokenEndpointError(
   });
 }
 
-function code(oauthError: string | undefined): string {
-  if (oauthError === "invalid_grant") return "invalid_grant";
-  return oauthError ? `oauth_${oauthError}` : "sign_in_failed";
+/** AAD's own error (`invalid_client`…) stays in `serviceCode`; the code says what it means here. */
+function code(oauthError: string | undefined): ErrorCode {
+  return oauthError === "invalid_grant" ? "invalid_grant" : "sign_in_failed";
 }
 
 /** The sentence for an authsvc refusal, or undefined to keep the transport's error. */
