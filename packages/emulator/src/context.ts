@@ -1,6 +1,8 @@
 import type { RegionGtms } from "@teams-api/protocol";
 import type { FaultController } from "./http/faults.js";
 import type { Directory, User } from "./state/directory.js";
+import type { StoreEventBus } from "./state/events.js";
+import type { PresenceStore } from "./state/presence.js";
 
 /**
  * Switches between the variants sources disagree on ([DISAGREE] in PROTOCOL.md). Defaults are the
@@ -64,6 +66,10 @@ export interface EmulatorContext {
   readonly directory: Directory;
   readonly tokens: TokenService;
   readonly faults: FaultController;
+  /** The store event bus: stores raise state changes here; push and pubsub subscribe. */
+  readonly events: StoreEventBus;
+  /** Unified presence: endpoints, forced statuses, notes, pubsub subscriptions. */
+  readonly presence: PresenceStore;
   /** Access log / diagnostics; never logs tokens. */
   log(line: string): void;
 }

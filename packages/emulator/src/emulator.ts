@@ -9,7 +9,12 @@ import { chatsvcRoutes } from "./services/chatsvc/routes.js";
 import { loginRoutes } from "./services/login/routes.js";
 import { createTokenService, type TokenLifetimes } from "./services/login/tokens.js";
 import { mtRoutes } from "./services/mt/routes.js";
+import { presencePubsub } from "./services/presence/pubsub.js";
+import { presenceRoutes } from "./services/presence/routes.js";
 import { DEMO_PASSWORD, Directory, type User } from "./state/directory.js";
+import { StoreEventBus } from "./state/events.js";
+import { PresenceStore } from "./state/presence.js";
+import { seedDemoPresence } from "./state/seed-presence.js";
 
 export interface EmulatorOptions {
   /** Interface to bind. Only loopback is supported. @default "127.0.0.1" */
@@ -93,6 +98,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const build = async (): Promise<void> => {
     const directory = new Directory();
     const tokens = await createTokenService({ loginUrl, directory, now, lifetimes });
+    const events = new StoreEventBus({
+      onError: (topic, err) => log(`event listener for ${topic} failed: ${String(err)}`),
+    });
+    const presence = new PresenceStore({ directory, now, events });
+    if ((options.seed ?? "demo") === "demo") seedDemoPresence(presence, directory);
     context = {
       origin,
       loginUrl,
@@ -103,13 +113,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       directory,
       tokens,
       faults,
+      events,
+      presence,
       log,
     };
+    presencePubsub(context);
     routes = [
       ...controlRoutes(context, () => void reset()),
       ...loginRoutes(context),
       ...authsvcRoutes(context),
       ...mtRoutes(context),
+      ...presenceRoutes(context, presence),
       ...chatsvcRoutes(context, { seed: options.seed ?? "demo" }),
     ];
   };
@@ -118,6 +132,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     await build();
   };
   await build();
+  // Expiries (endpoints, forced statuses, notes) happen on the clock: look for them every second.
+  const sweeper = setInterval(() => context.presence.sweep(), 1000);
+  sweeper.unref();
 
   return {
     origin,
@@ -136,6 +153,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     reset,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(sweeper);
         server.closeAllConnections();
         server.close(() => resolve());
       }),
