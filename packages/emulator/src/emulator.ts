@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { DEFAULT_VARIANTS, type EmulatorContext, emulatorRegionGtms, type Variants } from "./context.js";
+import { clockRoutes, EmulatorClock } from "./control/clock.js";
 import { controlRoutes } from "./control/routes.js";
 import { FaultController } from "./http/faults.js";
 import { createHttpCore } from "./http/server.js";
@@ -72,7 +73,9 @@ const MOUNTS: readonly Mount[] = [
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? "127.0.0.1";
-  const now = options.now ?? Date.now;
+  // The base clock plus the offset `POST /_emulator/clock` moves forward.
+  const clock = new EmulatorClock(options.now ?? Date.now);
+  const now = clock.now;
   const variants: Variants = { ...DEFAULT_VARIANTS, ...options.variants };
   const lifetimes: TokenLifetimes = {
     accessTokenSec: 3599,
@@ -120,6 +123,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     presencePubsub(context);
     routes = [
       ...controlRoutes(context, () => void reset()),
+      ...clockRoutes(clock),
       ...loginRoutes(context),
       ...authsvcRoutes(context),
       ...mtRoutes(context),
@@ -129,6 +133,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   const reset = async (): Promise<void> => {
     faults.clear();
+    clock.reset();
     await build();
   };
   await build();

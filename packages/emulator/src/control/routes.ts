@@ -21,6 +21,7 @@ import { emulatorTokens } from "../services/login/tokens.js";
  *                                       all (the next refresh answers invalid_grant AADSTS9002313)
  *   GET    /_emulator/variants          the current variants
  *   PUT    /_emulator/variants          partial Variants → the new variants
+ *   GET    /_emulator/clock             the emulator's time; POST {"advanceMs":n} moves it ahead (control/clock.ts)
  */
 
 /** The allowed values of enumerated variant fields; other fields are checked by the type of their default. */
