@@ -8,4 +8,5 @@ export * from "./path-template.js";
 export * from "./presence.js";
 export * from "./sanitize.js";
 export * from "./time.js";
+export * from "./trouter/index.js";
 export type * from "./wire.js";
