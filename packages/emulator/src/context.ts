@@ -2,6 +2,7 @@ import type { RegionGtms } from "@teams-api/protocol";
 import type { FaultController } from "./http/faults.js";
 import type { Directory, User } from "./state/directory.js";
 import type { StoreEventBus } from "./state/events.js";
+import type { MediaStore } from "./state/media.js";
 import type { PresenceStore } from "./state/presence.js";
 
 /**
@@ -66,7 +67,9 @@ export interface EmulatorContext {
   readonly directory: Directory;
   readonly tokens: TokenService;
   readonly faults: FaultController;
-  /** The store event bus: stores raise state changes here; push and pubsub subscribe. */
+  /** AMS objects and their bytes (on disk). */
+  readonly media: MediaStore;
+  /** The store event bus: stores raise changes here once; push and pubsub subscribe. */
   readonly events: StoreEventBus;
   /** Unified presence: endpoints, forced statuses, notes, pubsub subscriptions. */
   readonly presence: PresenceStore;

@@ -5,6 +5,7 @@ import { controlRoutes } from "./control/routes.js";
 import { FaultController } from "./http/faults.js";
 import { createHttpCore } from "./http/server.js";
 import type { Mount, Route } from "./http/types.js";
+import { amsRoutes } from "./services/ams/routes.js";
 import { authsvcRoutes } from "./services/authsvc/routes.js";
 import { chatsvcRoutes } from "./services/chatsvc/routes.js";
 import { loginRoutes } from "./services/login/routes.js";
@@ -12,8 +13,10 @@ import { createTokenService, type TokenLifetimes } from "./services/login/tokens
 import { mtRoutes } from "./services/mt/routes.js";
 import { presencePubsub } from "./services/presence/pubsub.js";
 import { presenceRoutes } from "./services/presence/routes.js";
+import { searchRoutes } from "./services/search/routes.js";
 import { DEMO_PASSWORD, Directory, type User } from "./state/directory.js";
 import { StoreEventBus } from "./state/events.js";
+import { MediaStore } from "./state/media.js";
 import { PresenceStore } from "./state/presence.js";
 import { seedDemoPresence } from "./state/seed-presence.js";
 
@@ -66,6 +69,8 @@ const MOUNTS: readonly Mount[] = [
   { prefix: "/ups", service: "presence" },
   { prefix: "/ams", service: "ams" },
   { prefix: "/search", service: "search" },
+  { prefix: "/searchservice", service: "search" },
+  { prefix: "/msgsearch", service: "search" },
   { prefix: "/trouter", service: "trouter" },
   { prefix: "/registrar", service: "trouter" },
   { prefix: "/_emulator", service: "control" },
@@ -101,6 +106,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const build = async (): Promise<void> => {
     const directory = new Directory();
     const tokens = await createTokenService({ loginUrl, directory, now, lifetimes });
+    context?.media.dispose();
     const events = new StoreEventBus({
       onError: (topic, err) => log(`event listener for ${topic} failed: ${String(err)}`),
     });
@@ -116,6 +122,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       directory,
       tokens,
       faults,
+      media: new MediaStore({ now }),
       events,
       presence,
       log,
@@ -128,6 +135,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ...authsvcRoutes(context),
       ...mtRoutes(context),
       ...presenceRoutes(context, presence),
+      ...amsRoutes(context),
+      ...searchRoutes(context),
       ...chatsvcRoutes(context, { seed: options.seed ?? "demo" }),
     ];
   };
@@ -159,6 +168,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(sweeper);
+        context.media.dispose();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

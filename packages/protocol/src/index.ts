@@ -1,3 +1,4 @@
+export * from "./ams.js";
 export * from "./constants.js";
 export * from "./content/index.js";
 export * from "./forms.js";
@@ -7,6 +8,7 @@ export * from "./middle-tier.js";
 export * from "./path-template.js";
 export * from "./presence.js";
 export * from "./sanitize.js";
+export * from "./search.js";
 export * from "./time.js";
 export * from "./trouter/index.js";
 export type * from "./wire.js";
