@@ -13,7 +13,10 @@ import { createTokenService, type TokenLifetimes } from "./services/login/tokens
 import { mtRoutes } from "./services/mt/routes.js";
 import { presencePubsub } from "./services/presence/pubsub.js";
 import { presenceRoutes } from "./services/presence/routes.js";
+import { registrarRoutes } from "./services/registrar/routes.js";
 import { searchRoutes } from "./services/search/routes.js";
+import { DEFAULT_TROUTER_TIMINGS, TrouterHub, type TrouterTimings } from "./services/trouter/hub.js";
+import { trouterControlRoutes, trouterRoutes } from "./services/trouter/routes.js";
 import { DEMO_PASSWORD, Directory, type User } from "./state/directory.js";
 import { StoreEventBus } from "./state/events.js";
 import { MediaStore } from "./state/media.js";
@@ -37,6 +40,8 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Random source for fault ratios. @default Math.random */
   random?: () => number;
+  /** Trouter timings (ACK redelivery, heartbeats, gzip threshold). @default DEFAULT_TROUTER_TIMINGS */
+  trouter?: Partial<TrouterTimings>;
 }
 
 export const DEFAULT_EMULATOR_PORT = 4380;
@@ -103,6 +108,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const loginUrl = `${origin}/login`;
 
   let context!: EmulatorContext;
+  let trouter: TrouterHub | undefined;
+  server.on("upgrade", (req, socket, head) => {
+    if (!trouter?.upgrade(req, socket, head)) socket.destroy();
+  });
   const build = async (): Promise<void> => {
     const directory = new Directory();
     const tokens = await createTokenService({ loginUrl, directory, now, lifetimes });
@@ -112,6 +121,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
     const presence = new PresenceStore({ directory, now, events });
     if ((options.seed ?? "demo") === "demo") seedDemoPresence(presence, directory);
+    trouter?.close();
+    trouter = new TrouterHub(
+      { origin, now, tokens, events, log },
+      { ...DEFAULT_TROUTER_TIMINGS, ...options.trouter },
+      options.random,
+    );
     context = {
       origin,
       loginUrl,
@@ -125,9 +140,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       media: new MediaStore({ now }),
       events,
       presence,
+      trouter,
       log,
     };
     presencePubsub(context);
+    // Presence pushes go out over the subscriber's Trouter socket (§3.4).
+    events.on("presencePush", (e) => void trouter?.deliver(e.trouterUri, e.body, { ...e.headers }, e.subscriber));
     routes = [
       ...controlRoutes(context, () => void reset()),
       ...clockRoutes(clock),
@@ -138,6 +156,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ...amsRoutes(context),
       ...searchRoutes(context),
       ...chatsvcRoutes(context, { seed: options.seed ?? "demo" }),
+      ...trouterRoutes(context, trouter),
+      ...registrarRoutes(context, trouter.registrar),
+      ...trouterControlRoutes(context, trouter),
     ];
   };
   const reset = async (): Promise<void> => {
@@ -168,6 +189,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(sweeper);
+        trouter?.close();
         context.media.dispose();
         server.closeAllConnections();
         server.close(() => resolve());
