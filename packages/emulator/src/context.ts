@@ -1,6 +1,7 @@
 import type { RegionGtms } from "@teams-api/protocol";
 import type { FaultController } from "./http/faults.js";
 import type { Directory, User } from "./state/directory.js";
+import type { StoreEventBus } from "./state/events.js";
 
 /**
  * Switches between the variants sources disagree on ([DISAGREE] in PROTOCOL.md). Defaults are the
@@ -64,6 +65,8 @@ export interface EmulatorContext {
   readonly directory: Directory;
   readonly tokens: TokenService;
   readonly faults: FaultController;
+  /** The store event bus: stores raise changes here once; push and pubsub subscribe. */
+  readonly events: StoreEventBus;
   /** Access log / diagnostics; never logs tokens. */
   log(line: string): void;
 }

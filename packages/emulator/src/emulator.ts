@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { DEFAULT_VARIANTS, type EmulatorContext, emulatorRegionGtms, type Variants } from "./context.js";
+import { clockRoutes, EmulatorClock } from "./control/clock.js";
 import { controlRoutes } from "./control/routes.js";
 import { FaultController } from "./http/faults.js";
 import { createHttpCore } from "./http/server.js";
@@ -10,6 +11,7 @@ import { loginRoutes } from "./services/login/routes.js";
 import { createTokenService, type TokenLifetimes } from "./services/login/tokens.js";
 import { mtRoutes } from "./services/mt/routes.js";
 import { DEMO_PASSWORD, Directory, type User } from "./state/directory.js";
+import { StoreEventBus } from "./state/events.js";
 
 export interface EmulatorOptions {
   /** Interface to bind. Only loopback is supported. @default "127.0.0.1" */
@@ -67,7 +69,9 @@ const MOUNTS: readonly Mount[] = [
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? "127.0.0.1";
-  const now = options.now ?? Date.now;
+  // The base clock plus the offset `POST /_emulator/clock` moves forward.
+  const clock = new EmulatorClock(options.now ?? Date.now);
+  const now = clock.now;
   const variants: Variants = { ...DEFAULT_VARIANTS, ...options.variants };
   const lifetimes: TokenLifetimes = {
     accessTokenSec: 3599,
@@ -103,10 +107,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       directory,
       tokens,
       faults,
+      events: new StoreEventBus({ onError: (topic, err) => log(`event listener for ${topic} failed: ${String(err)}`) }),
       log,
     };
     routes = [
       ...controlRoutes(context, () => void reset()),
+      ...clockRoutes(clock),
       ...loginRoutes(context),
       ...authsvcRoutes(context),
       ...mtRoutes(context),
@@ -115,6 +121,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   const reset = async (): Promise<void> => {
     faults.clear();
+    clock.reset();
     await build();
   };
   await build();

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { aadstsAnswer } from "../services/login/aadsts.js";
 import { errorBody } from "./errors.js";
 import type { FaultController } from "./faults.js";
 import { type EmuRequest, type EmuResponse, HttpError, type Mount, type Route, type ServiceKind } from "./types.js";
@@ -96,6 +97,10 @@ export function createHttpCore(options: HttpCoreOptions): Server {
       if (!fault) return false;
       if (fault.reset) {
         raw.socket.destroy();
+        return true;
+      }
+      if (fault.aadsts !== undefined) {
+        send(res, requestId, aadstsAnswer(fault.aadsts, requestId));
         return true;
       }
       if (fault.status === undefined) return false;

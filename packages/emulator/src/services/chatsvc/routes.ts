@@ -16,6 +16,7 @@ export function chatsvcRoutes(ctx: EmulatorContext, options: { seed: "demo" | "e
     now: () => ctx.now(),
     base: ctx.regionGtms("enterprise").chatService,
     variants: ctx.variants,
+    events: ctx.events,
   });
   if (options.seed === "demo") seedDemoChats(state);
   registerChatState(ctx, state);

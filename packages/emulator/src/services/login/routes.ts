@@ -3,8 +3,9 @@ import { CLIENT_IDS, CONSUMER_TENANT_ID, REGISTERED_REDIRECTS } from "@teams-api
 import type { EmulatorContext } from "../../context.js";
 import { type EmuRequest, type EmuResponse, HttpError, type Route } from "../../http/types.js";
 import type { Tenant, User } from "../../state/directory.js";
+import { DEVICE_GRANT, deviceCodeFlow } from "./device-code.js";
 import { membershipsOf, type TenantMembership } from "./memberships.js";
-import { deviceCodePage, deviceDonePage, errorPage, PAGE_HEADERS, signInPage } from "./page.js";
+import { errorPage, PAGE_HEADERS, signInPage } from "./page.js";
 import { emulatorTokens, FOCI_FAMILY, isSpaClient, parseScopeParam, type ResourceGrant } from "./tokens.js";
 
 /**
@@ -15,8 +16,8 @@ import { emulatorTokens, FOCI_FAMILY, isSpaClient, parseScopeParam, type Resourc
  *
  * Device code (§1.6, v2): `/oauth2/v2.0/devicecode` → user_code + device_code; the person enters
  * the code at `${loginUrl}/devicelogin` and signs in there; polls answer authorization_pending
- * (AADSTS70016) until then, expired_token (AADSTS70019) after 15 min. `slow_down` is not emulated
- * (polls are never throttled).
+ * (AADSTS70016) until then, expired_token (AADSTS70019) after 15 min; slow_down and decline too
+ * (device-code.ts).
  *
  * v1 endpoints (`/oauth2/authorize`, `/oauth2/token`, `/oauth2/devicecode` with `resource=`) map
  * onto the same flows and answer in the v1 field forms.
@@ -25,7 +26,7 @@ import { emulatorTokens, FOCI_FAMILY, isSpaClient, parseScopeParam, type Resourc
  * response_mode=form_post, client credentials and ROPC.
  */
 
-type Authority =
+export type Authority =
   | { readonly kind: "common" | "organizations" | "consumers"; readonly name: string }
   | { readonly kind: "tenant"; readonly name: string; readonly tenant: Tenant };
 
@@ -52,11 +53,6 @@ function isSpaRedirect(clientId: string, redirectUri: string): boolean {
 }
 
 const CODE_TTL_MS = 10 * 60 * 1000;
-const DEVICE_CODE_TTL_SEC = 900;
-const DEVICE_POLL_INTERVAL_SEC = 5;
-const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
-/** User codes avoid look-alike characters (0/O, 1/I). */
-const USER_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 const PKCE_VALUE = /^[A-Za-z0-9._~-]{43,128}$/;
 
@@ -75,18 +71,6 @@ interface AuthorizeRequest {
   readonly loginHint: string | undefined;
   /** The request's own parameters, carried through the form in hidden fields. */
   readonly carry: ReadonlyMap<string, string>;
-}
-
-interface DeviceRecord {
-  readonly deviceCode: string;
-  readonly userCode: string;
-  readonly clientId: string;
-  readonly authority: Authority;
-  readonly scope: string;
-  readonly expiresAt: number;
-  state: "pending" | "approved" | "redeemed";
-  user?: User;
-  membership?: TenantMembership;
 }
 
 interface CodeRecord {
@@ -120,7 +104,6 @@ const missingParameter = (name: string): HttpError =>
 export function loginRoutes(ctx: EmulatorContext): Route[] {
   const tokens = emulatorTokens(ctx.tokens);
   const codes = new Map<string, CodeRecord>();
-  const devices = new Map<string, DeviceRecord>();
 
   const resolveAuthority = (name: string): Authority | undefined => {
     const n = name.toLowerCase();
@@ -684,7 +667,7 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
       case "refresh_token":
         return redeemRefresh(req, form, authority, clientId);
       case DEVICE_GRANT:
-        return redeemDeviceCode(req, form, clientId);
+        return device.redeem(req, form, clientId);
       default:
         throw aad(
           "unsupported_grant_type",
@@ -767,139 +750,19 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
     };
   };
 
-  // ── Device code (§1.6) ────────────────────────────────────────────────────────────────────
+  // ── Device code (§1.6): device-code.ts ───────────────────────────────────────────────────
 
-  const userCode = (): string => {
-    const bytes = randomBytes(9);
-    return [...bytes].map((b) => USER_CODE_ALPHABET[b % USER_CODE_ALPHABET.length]).join("");
-  };
-
-  const deviceAuthorization = (req: EmuRequest, form: URLSearchParams = formOf(req)): EmuResponse => {
-    const { authority, clientId } = authorityAndClient(req, form);
-    const scope = form.get("scope")?.trim();
-    if (!scope) throw missingParameter("scope");
-    parseScopeParam(scope, false);
-    let code = userCode();
-    while ([...devices.values()].some((d) => d.userCode === code)) code = userCode();
-    const deviceCode = `DAQAB${randomBytes(48).toString("base64url")}`;
-    devices.set(deviceCode, {
-      deviceCode,
-      userCode: code,
-      clientId,
-      authority,
-      scope,
-      expiresAt: ctx.now() + DEVICE_CODE_TTL_SEC * 1000,
-      state: "pending",
-    });
-    const verificationUri = `${ctx.loginUrl}/devicelogin`;
-    return {
-      status: 200,
-      headers: { "Cache-Control": "no-store, no-cache", Pragma: "no-cache" },
-      body: {
-        user_code: code,
-        device_code: deviceCode,
-        verification_uri: verificationUri,
-        expires_in: DEVICE_CODE_TTL_SEC,
-        interval: DEVICE_POLL_INTERVAL_SEC,
-        message: `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${code} to authenticate.`,
-      },
-    };
-  };
-
-  const DEVICE_ACTION = "/login/devicelogin";
-
-  const deviceLoginPage = (): EmuResponse => page(200, deviceCodePage({ action: DEVICE_ACTION }));
-
-  const deviceLoginSubmit = (req: EmuRequest): EmuResponse => {
-    const form = req.form();
-    const entered = (form.get("otc") ?? "").trim().toUpperCase().replaceAll("-", "");
-    const record = [...devices.values()].find((d) => d.userCode === entered && d.state === "pending");
-    if (!record) {
-      return page(
-        200,
-        deviceCodePage({
-          action: DEVICE_ACTION,
-          error: { message: "That code didn't work. Check the code and try again.", code: 70018 },
-        }),
-      );
-    }
-    if (record.expiresAt <= ctx.now()) {
-      return page(
-        200,
-        deviceCodePage({
-          action: DEVICE_ACTION,
-          error: { message: "That code has expired. Start over on your device to get a new code.", code: 70019 },
-        }),
-      );
-    }
-    const hidden = new Map([["otc", record.userCode]]);
-    const signIn = (username?: string, error?: { message: string; code: number }) =>
-      page(
-        200,
-        signInPage({
-          action: DEVICE_ACTION,
-          hidden,
-          username,
-          error: error ? { ...error, requestId: req.id } : undefined,
-          audienceNote: `signing in to Microsoft Teams on another device (${audienceNote(record.authority, record.clientId)})`,
-        }),
-      );
-    if (!form.has("login")) return signIn();
-    const login = (form.get("login") ?? "").trim();
-    const user = ctx.directory.byLogin(login);
-    if (!user || user.password !== (form.get("passwd") ?? "")) {
-      return signIn(login, {
-        message: "Your account or password is incorrect. If you don't remember your password, reset it now.",
-        code: 50126,
-      });
-    }
-    const membership = membershipFor(record.authority, user, record.clientId);
-    if ("code" in membership) return signIn(login, membership);
-    record.state = "approved";
-    record.user = user;
-    record.membership = membership;
-    return page(200, deviceDonePage("Microsoft Teams"));
-  };
-
-  const redeemDeviceCode = (req: EmuRequest, form: URLSearchParams, clientId: string): EmuResponse => {
-    checkOrigin(req.headers.origin, isSpaClient(clientId));
-    // v2 sends device_code; v1 clients send code.
-    const deviceCode = form.get("device_code") ?? form.get("code");
-    if (!deviceCode) throw missingParameter("device_code");
-    const record = devices.get(deviceCode);
-    if (!record || record.clientId !== clientId) {
-      throw aad(
-        "bad_verification_code",
-        70018,
-        "The provided value for the input parameter 'device_code' is not valid.",
-      );
-    }
-    if (record.state === "redeemed") {
-      throw aad(
-        "invalid_grant",
-        54005,
-        "OAuth2 Authorization code was already redeemed, please retry with a new valid code.",
-      );
-    }
-    if (record.expiresAt <= ctx.now()) {
-      throw aad("expired_token", 70019, "Verification code expired.");
-    }
-    if (record.state === "pending" || !record.user || !record.membership) {
-      throw aad(
-        "authorization_pending",
-        70016,
-        "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
-      );
-    }
-    record.state = "redeemed";
-    return tokenResponse(req, {
-      user: record.user,
-      membership: record.membership,
-      clientId,
-      scope: record.scope,
-      spa: isSpaClient(clientId),
-    });
-  };
+  const device = deviceCodeFlow(ctx, {
+    authorityAndClient,
+    membershipFor,
+    audienceNote,
+    tokenResponse,
+    checkOrigin,
+    page,
+    parseScope: (scope) => void parseScopeParam(scope, false),
+  });
+  const deviceAuthorization = (req: EmuRequest, form: URLSearchParams = formOf(req)): EmuResponse =>
+    device.deviceAuthorization(req, form);
 
   // ── v1 endpoints (§1.3: still used by PT/AAD) ────────────────────────────────────────────────
   // `resource=` instead of `scope`; the same flows underneath. Token answers carry the v1 fields
@@ -983,8 +846,7 @@ export function loginRoutes(ctx: EmulatorContext): Route[] {
     route("POST", new RegExp(`^/login/${T}/login/?$`), submitCredentials),
     route("POST", new RegExp(`^/login/${T}/oauth2/v2\\.0/token/?$`), (req) => token(req)),
     route("POST", new RegExp(`^/login/${T}/oauth2/v2\\.0/devicecode/?$`), (req) => deviceAuthorization(req)),
-    route("GET", /^\/login\/devicelogin\/?$/, deviceLoginPage),
-    route("POST", /^\/login\/devicelogin\/?$/, deviceLoginSubmit),
+    ...device.routes,
     route("GET", new RegExp(`^/login/${T}/oauth2/authorize/?$`), (req) => authorizeV1(req)),
     route("POST", new RegExp(`^/login/${T}/oauth2/token/?$`), tokenV1),
     route("POST", new RegExp(`^/login/${T}/oauth2/devicecode/?$`), deviceAuthorizationV1),
