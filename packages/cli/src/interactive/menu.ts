@@ -92,7 +92,7 @@ export class MenuView<T> implements View {
       this.#done(BACK);
       return;
     }
-    if (typed !== undefined && typed !== " ") {
+    if (typed !== undefined && (typed !== " " || this.#filter !== "")) {
       this.#filter += typed;
       this.#index = 0;
       return;
