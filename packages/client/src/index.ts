@@ -1,7 +1,18 @@
 // The public surface of `teams-api`: an explicit list of named exports (GUIDE §1).
 
+/** A fresh clientmessageid (the idempotency key of a send); built by the protocol package. */
+export { newClientMessageId } from "@teams-api/protocol";
 // ── Auth ────────────────────────────────────────────────────────────────────────────────────────
+export { type AccountEntry, AccountRegistry, checkAccountName, DEFAULT_ACCOUNT } from "./auth/accounts.js";
+export {
+  type AutomatedBrowserOptions,
+  automatedBrowserAvailable,
+  findBrowser,
+  NO_AUTOMATED_BROWSER,
+} from "./auth/automated-browser.js";
+export type { DeviceCodeOptions, DeviceCodePrompt } from "./auth/device-code.js";
 export type { AccountKind, CloudName, Roots } from "./auth/profiles.js";
+export { type AuthStatus, maskToken, type TokenStatus } from "./auth/status.js";
 export {
   AutoTokenStore,
   defaultTokenFile,
@@ -11,7 +22,7 @@ export {
   type TokenStore,
 } from "./auth/store.js";
 // ── Client and options ──────────────────────────────────────────────────────────────────────────
-export { type AuthenticateOptions, TeamsClient } from "./client.js";
+export { type AuthenticateOptions, type SignInOptions, TeamsClient } from "./client.js";
 // ── Errors ──────────────────────────────────────────────────────────────────────────────────────
 export {
   AbortError,
@@ -20,6 +31,8 @@ export {
   BadRequestError,
   ConflictError,
   ConnectionError,
+  ERROR_CODES,
+  type ErrorCode,
   InvalidArgumentError,
   NotFoundError,
   NotSignedInError,
@@ -63,6 +76,7 @@ export type {
   UserProfile,
 } from "./models.js";
 export { DEFAULT_OPTIONS, type TeamsClientOptions } from "./options.js";
+export type { Conversations } from "./services/chat/conversations.js";
 // ── Services ────────────────────────────────────────────────────────────────────────────────────
 export {
   CHAT_DEFAULTS,
@@ -72,10 +86,16 @@ export {
   type CreateChatOptions,
   type GetConversationsOptions,
   type GetMessagesOptions,
+  type ListConversationsOptions,
+  type ListMessagesOptions,
   type MemberRole,
-  newClientMessageId,
   type SendMessageOptions,
-} from "./services/chat.js";
+} from "./services/chat/index.js";
+export type { Messages } from "./services/chat/messages.js";
+export type { Reactions } from "./services/chat/reactions.js";
+export type { ReadState } from "./services/chat/read-state.js";
+export type { Threads } from "./services/chat/threads.js";
+export type { MessageWriter } from "./services/chat/write.js";
 export type { MentionInput } from "./services/content.js";
 export { MiddleTierService, SHORT_PROFILE_BATCH_SIZE } from "./services/middle-tier.js";
 export { joinNames, NAME_RESOLVER_DEFAULTS, NameResolver, type NameResolverOptions } from "./services/names.js";

@@ -1,7 +1,9 @@
 import type { RegionGtms } from "@teams-api/protocol";
 import type { FaultController } from "./http/faults.js";
+import type { TrouterHub } from "./services/trouter/hub.js";
 import type { Directory, User } from "./state/directory.js";
 import type { StoreEventBus } from "./state/events.js";
+import type { MediaStore } from "./state/media.js";
 
 /**
  * Switches between the variants sources disagree on ([DISAGREE] in PROTOCOL.md). Defaults are the
@@ -65,8 +67,12 @@ export interface EmulatorContext {
   readonly directory: Directory;
   readonly tokens: TokenService;
   readonly faults: FaultController;
+  /** AMS objects and their bytes (on disk). */
+  readonly media: MediaStore;
   /** The store event bus: stores raise changes here once; push and pubsub subscribe. */
   readonly events: StoreEventBus;
+  /** Trouter (push): allocations, sockets, the registrar's registrations; `deliver()` pushes to a surl. */
+  readonly trouter: TrouterHub;
   /** Access log / diagnostics; never logs tokens. */
   log(line: string): void;
 }

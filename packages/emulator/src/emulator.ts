@@ -5,13 +5,19 @@ import { controlRoutes } from "./control/routes.js";
 import { FaultController } from "./http/faults.js";
 import { createHttpCore } from "./http/server.js";
 import type { Mount, Route } from "./http/types.js";
+import { amsRoutes } from "./services/ams/routes.js";
 import { authsvcRoutes } from "./services/authsvc/routes.js";
 import { chatsvcRoutes } from "./services/chatsvc/routes.js";
 import { loginRoutes } from "./services/login/routes.js";
 import { createTokenService, type TokenLifetimes } from "./services/login/tokens.js";
 import { mtRoutes } from "./services/mt/routes.js";
+import { registrarRoutes } from "./services/registrar/routes.js";
+import { searchRoutes } from "./services/search/routes.js";
+import { DEFAULT_TROUTER_TIMINGS, TrouterHub, type TrouterTimings } from "./services/trouter/hub.js";
+import { trouterControlRoutes, trouterRoutes } from "./services/trouter/routes.js";
 import { DEMO_PASSWORD, Directory, type User } from "./state/directory.js";
 import { StoreEventBus } from "./state/events.js";
+import { MediaStore } from "./state/media.js";
 
 export interface EmulatorOptions {
   /** Interface to bind. Only loopback is supported. @default "127.0.0.1" */
@@ -30,6 +36,8 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Random source for fault ratios. @default Math.random */
   random?: () => number;
+  /** Trouter timings (ACK redelivery, heartbeats, gzip threshold). @default DEFAULT_TROUTER_TIMINGS */
+  trouter?: Partial<TrouterTimings>;
 }
 
 export const DEFAULT_EMULATOR_PORT = 4380;
@@ -62,6 +70,8 @@ const MOUNTS: readonly Mount[] = [
   { prefix: "/ups", service: "presence" },
   { prefix: "/ams", service: "ams" },
   { prefix: "/search", service: "search" },
+  { prefix: "/searchservice", service: "search" },
+  { prefix: "/msgsearch", service: "search" },
   { prefix: "/trouter", service: "trouter" },
   { prefix: "/registrar", service: "trouter" },
   { prefix: "/_emulator", service: "control" },
@@ -94,9 +104,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const loginUrl = `${origin}/login`;
 
   let context!: EmulatorContext;
+  let trouter: TrouterHub | undefined;
+  server.on("upgrade", (req, socket, head) => {
+    if (!trouter?.upgrade(req, socket, head)) socket.destroy();
+  });
   const build = async (): Promise<void> => {
     const directory = new Directory();
     const tokens = await createTokenService({ loginUrl, directory, now, lifetimes });
+    context?.media.dispose();
+    const events = new StoreEventBus({
+      onError: (topic, err) => log(`event listener for ${topic} failed: ${String(err)}`),
+    });
+    trouter?.close();
+    trouter = new TrouterHub(
+      { origin, now, tokens, events, log },
+      { ...DEFAULT_TROUTER_TIMINGS, ...options.trouter },
+      options.random,
+    );
     context = {
       origin,
       loginUrl,
@@ -107,7 +131,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       directory,
       tokens,
       faults,
-      events: new StoreEventBus({ onError: (topic, err) => log(`event listener for ${topic} failed: ${String(err)}`) }),
+      media: new MediaStore({ now }),
+      events,
+      trouter,
       log,
     };
     routes = [
@@ -116,7 +142,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ...loginRoutes(context),
       ...authsvcRoutes(context),
       ...mtRoutes(context),
+      ...amsRoutes(context),
+      ...searchRoutes(context),
       ...chatsvcRoutes(context, { seed: options.seed ?? "demo" }),
+      ...trouterRoutes(context, trouter),
+      ...registrarRoutes(context, trouter.registrar),
+      ...trouterControlRoutes(context, trouter),
     ];
   };
   const reset = async (): Promise<void> => {
@@ -143,6 +174,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     reset,
     close: () =>
       new Promise<void>((resolve) => {
+        trouter?.close();
+        context.media.dispose();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { Readable } from "node:stream";
 import { aadstsAnswer } from "../services/login/aadsts.js";
 import { errorBody } from "./errors.js";
 import type { FaultController } from "./faults.js";
@@ -41,6 +42,15 @@ export function createHttpCore(options: HttpCoreOptions): Server {
   const send = (res: ServerResponse, requestId: string, out: EmuResponse): void => {
     if (res.headersSent || res.destroyed) return;
     const headers: Record<string, string> = { "x-ms-request-id": requestId, ...out.headers };
+    if (out.body instanceof Readable) {
+      // A streamed body (AMS views): the handler sets Content-Length; bytes flow with backpressure.
+      const stream = out.body;
+      res.writeHead(out.status, headers);
+      stream.on("error", () => res.destroy());
+      res.on("close", () => stream.destroy());
+      stream.pipe(res);
+      return;
+    }
     let payload: Buffer | string | undefined;
     if (out.body === undefined || out.body === null) payload = undefined;
     else if (Buffer.isBuffer(out.body) || typeof out.body === "string") payload = out.body;
@@ -84,8 +94,10 @@ export function createHttpCore(options: HttpCoreOptions): Server {
     });
 
     let rawBody: Buffer;
+    // Routes that stream their body (AMS uploads) read `req.raw` themselves.
+    const streams = options.routes().some((r) => r.streamBody && r.method === method && r.pattern.test(path));
     try {
-      rawBody = await readBody(raw, maxBody);
+      rawBody = streams ? Buffer.alloc(0) : await readBody(raw, maxBody);
     } catch {
       send(res, requestId, errorResponse(service, requestId, new HttpError(413, "Request body too large.")));
       return;

@@ -28,7 +28,10 @@ export interface EmuRequest {
 export interface EmuResponse {
   status: number;
   headers?: Record<string, string>;
-  /** object → JSON; string → as is (set Content-Type yourself); Buffer → bytes; undefined → empty body. */
+  /**
+   * object → JSON; string → as is (set Content-Type yourself); Buffer → bytes; a node Readable →
+   * streamed (set Content-Length yourself); undefined → empty body.
+   */
   body?: unknown;
 }
 
@@ -40,6 +43,8 @@ export interface Route {
   readonly pattern: RegExp;
   readonly service: ServiceKind;
   readonly handler: Handler;
+  /** The handler reads the body from `req.raw` as a stream; `rawBody` stays empty (AMS uploads). */
+  readonly streamBody?: boolean;
 }
 
 /** A prefix of the URL space owned by one service: unmatched paths under it get that service's 404. */
