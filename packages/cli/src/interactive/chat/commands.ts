@@ -39,7 +39,21 @@ async function attempt(view: ChatView, label: string, work: (signal: AbortSignal
   }
 }
 
-const own = (view: ChatView, m: Message): boolean => m.from.mri.toLowerCase() === view.ctx.me.mri.toLowerCase();
+/** Message N, if it is the user's own (edits and deletes); says why not otherwise. */
+function ownMessageArg(
+  view: ChatView,
+  rest: string,
+  usage: string,
+  verb: string,
+): { message: Message; text: string } | undefined {
+  const a = messageArg(view, rest, usage);
+  if (!a) return undefined;
+  if (a.message.isSystem || a.message.from.mri.toLowerCase() !== view.ctx.me.mri.toLowerCase()) {
+    view.ui.notice(`You can only ${verb} your own messages.`, "warn");
+    return undefined;
+  }
+  return a;
+}
 
 export const COMMANDS: Command[] = [
   { name: "help", args: "", help: "this list", run: (v) => showHelp(v) },
@@ -52,7 +66,10 @@ export const COMMANDS: Command[] = [
     async run(v, rest) {
       const a = messageArg(v, rest, "/reply N [text]");
       if (!a) return;
-      if (a.message.isSystem) return v.ui.notice("That is a system message; it cannot be replied to.", "warn");
+      if (a.message.isSystem) {
+        v.ui.notice("That is a system message; it cannot be replied to.", "warn");
+        return;
+      }
       if (a.text.trim()) await v.send(a.text, a.message.id);
       else v.mode = { kind: "reply", message: a.message };
     },
@@ -62,12 +79,8 @@ export const COMMANDS: Command[] = [
     args: "N [text]",
     help: "change your message N (without text: edit it in the input line)",
     async run(v, rest) {
-      const a = messageArg(v, rest, "/edit N [text]");
+      const a = ownMessageArg(v, rest, "/edit N [text]", "edit");
       if (!a) return;
-      if (!own(v, a.message) || a.message.isSystem) {
-        v.ui.notice("You can only edit your own messages.", "warn");
-        return;
-      }
       if (a.text.trim()) await v.edit(a.message, a.text);
       else {
         v.mode = { kind: "edit", message: a.message };
@@ -80,12 +93,8 @@ export const COMMANDS: Command[] = [
     args: "N",
     help: "delete your message N",
     async run(v, rest) {
-      const a = messageArg(v, rest, "/delete N");
+      const a = ownMessageArg(v, rest, "/delete N", "delete");
       if (!a) return;
-      if (!own(v, a.message) || a.message.isSystem) {
-        v.ui.notice("You can only delete your own messages.", "warn");
-        return;
-      }
       await attempt(
         v,
         "Deleting…",
