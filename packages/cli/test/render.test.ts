@@ -87,7 +87,7 @@ describe("colours and reactions", () => {
     assert.equal(reactionKeyFromInput("👍"), "like");
     assert.equal(reactionKeyFromInput("❤️"), "heart");
     assert.equal(reactionKeyFromInput("Laugh"), "laugh");
-    assert.equal(reactionKeyFromInput("🔥"), "1f525");
+    assert.equal(reactionKeyFromInput("🔥"), "1f525_fire");
   });
 });
 
