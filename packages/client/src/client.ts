@@ -136,6 +136,9 @@ export class TeamsClient {
       logger: this.#logger,
       timeout: options.timeout ?? DEFAULT_OPTIONS.timeout,
       maxRetries: options.maxRetries ?? DEFAULT_OPTIONS.maxRetries,
+      deadline: options.deadline ?? DEFAULT_OPTIONS.deadline,
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_OPTIONS.maxResponseBytes,
+      onRetryWait: options.onRetryWait,
       // The transport keeps wall-clock time: Retry-After dates are the server's, not the injected clock's.
       ...(options.testHooks?.random ? { random: options.testHooks.random } : {}),
     };
