@@ -102,3 +102,13 @@ export type { MessageWriter } from "./services/chat/write.js";
 export type { MentionInput } from "./services/content.js";
 export { MiddleTierService, SHORT_PROFILE_BATCH_SIZE } from "./services/middle-tier.js";
 export { joinNames, NAME_RESOLVER_DEFAULTS, NameResolver, type NameResolverOptions } from "./services/names.js";
+export {
+  type DurationOptions,
+  PRESENCE_DEFAULTS,
+  type Presence,
+  type PresencePushSource,
+  PresenceService,
+  type PresenceSubscribeOptions,
+  type PresenceSubscription,
+  type StatusMessage,
+} from "./services/presence/index.js";
