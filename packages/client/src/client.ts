@@ -12,11 +12,11 @@ import {
   passwordLogin,
 } from "./auth/login.js";
 import { OAuthClient } from "./auth/oauth.js";
-import { type AccountKind, type CloudName, resolveCloud } from "./auth/profiles.js";
+import { type AccountKind, type CloudName, resolveCloud, searchHosts } from "./auth/profiles.js";
 import { AutoTokenStore, MemoryTokenStore, type TokenStore } from "./auth/store.js";
 import { TokenManager } from "./auth/token-manager.js";
 import { InvalidArgumentError } from "./errors.js";
-import { createDefaultFetch, type Env } from "./http/fetch.js";
+import { createDefaultFetch, createStreamingFetch, type Env } from "./http/fetch.js";
 import { redactingLogger } from "./http/logger.js";
 import { Redactor } from "./http/redact.js";
 import { createTransport, type TeamsTransport } from "./http/transport.js";
@@ -29,8 +29,10 @@ import {
   type GetMessagesOptions,
   type SendMessageOptions,
 } from "./services/chat.js";
+import { MediaService } from "./services/media/index.js";
 import { MiddleTierService } from "./services/middle-tier.js";
 import { NameResolver } from "./services/names.js";
+import { SearchService } from "./services/search/index.js";
 
 /** Options of `authenticate()`. */
 export interface AuthenticateOptions {
@@ -60,6 +62,10 @@ export class TeamsClient {
   readonly middleTier: MiddleTierService;
   /** Display names for MRIs and titles for conversations, cached and batched. */
   readonly names: NameResolver;
+  /** Message search and people suggestions (Substrate; msgsearch for consumer accounts). */
+  readonly search: SearchService;
+  /** File and image upload and download (AMS). */
+  readonly media: MediaService;
   readonly #options: TeamsClientOptions;
   readonly #env: Env;
   readonly #cloud: CloudName;
@@ -89,6 +95,8 @@ export class TeamsClient {
     // the authenticated transport that shares the same fetch, clock and redactor.
     const base = {
       fetch: fetchImpl,
+      // Streamed uploads go around undici's fetch, which buffers them whole; an injected fetch is used as is.
+      uploadFetch: options.fetch ?? createStreamingFetch(this.#env),
       redactor: this.#redactor,
       logger: this.#logger,
       timeout: options.timeout ?? DEFAULT_OPTIONS.timeout,
@@ -128,6 +136,13 @@ export class TeamsClient {
       threadMembers: (id, o) => this.chat.threadMembers(id, o),
     });
     this.chat = new ChatService(this.context, { names: this.names });
+    this.search = new SearchService(this.context, {
+      hosts: () => searchHosts(tokens.cloud, tokens.roots()),
+      names: this.names,
+    });
+    this.media = new MediaService(this.context, {
+      send: (conversationId, message, o) => this.chat.sendComposed(conversationId, message, o),
+    });
   }
 
   /** Recent conversations with display titles (shortcut for `chat.getConversations`). */

@@ -3,6 +3,7 @@
  * policy, retries with backoff and Retry-After, per-attempt timeouts, 401 → refresh → retry once,
  * typed errors and redacted logging (GUIDE §2).
  */
+import { amsSkypeTokenAuthorization } from "@teams-api/protocol";
 import {
   AbortError,
   ConnectionError,
@@ -28,6 +29,8 @@ export type RequestBody = NonNullable<RequestInit["body"]>;
 
 export interface TransportOptions {
   fetch: FetchLike;
+  /** For requests with a streamed body (uploads). @default `fetch` */
+  uploadFetch?: FetchLike | undefined;
   redactor: Redactor;
   logger?: Logger | undefined;
   /** Per-attempt timeout in ms. @default 30000 */
@@ -118,8 +121,12 @@ export function buildUrl(base: string, query?: Record<string, string | number | 
   return url;
 }
 
-function serializeBody(body: unknown, headers: Headers): RequestBody | undefined {
+/** A body sent as is, made afresh for each attempt (streams). */
+type BodyFactory = () => RequestBody | Promise<RequestBody>;
+
+function serializeBody(body: unknown, headers: Headers): RequestBody | BodyFactory | undefined {
   if (body === undefined || body === null) return undefined;
+  if (typeof body === "function") return body as BodyFactory;
   if (typeof body === "string") {
     if (!headers.has("content-type")) headers.set("content-type", "text/plain; charset=utf-8");
     return body;
@@ -194,7 +201,7 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
   interface Exchange {
     method: HttpMethod;
     url: URL;
-    body: RequestBody | undefined;
+    body: RequestBody | BodyFactory | undefined;
     /** Headers for one attempt to `url`; `reauth` is true once, after a 401. */
     headers(url: URL, reauth: boolean): Promise<Headers>;
     idempotent: boolean;
@@ -219,12 +226,23 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
   ): Promise<{ response: Response; url: URL }> => {
     let url = ex.url;
     let method: string = ex.method;
-    let body = ex.body;
+    let body = typeof ex.body === "function" ? await ex.body() : ex.body;
     for (let hop = 0; ; hop++) {
       const headers = await ex.headers(url, reauth);
       let response: Response;
       try {
-        response = await options.fetch(url, { method, headers, body: body ?? null, signal, redirect: "manual" });
+        const init: RequestInit & { duplex?: "half" } = {
+          method,
+          headers,
+          body: body ?? null,
+          signal,
+          redirect: "manual",
+        };
+        // A streamed body (uploads) must say so to fetch.
+        if (body && typeof body === "object" && (Symbol.asyncIterator in body || body instanceof ReadableStream)) {
+          init.duplex = "half";
+        }
+        response = await (init.duplex && options.uploadFetch ? options.uploadFetch : options.fetch)(url, init);
       } catch (err) {
         throw new FetchFailed(err);
       }
@@ -379,6 +397,11 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
       if (auth.kind === "none" || !tokens) return h;
       assertCredentialTarget(target, tokens.trustedOrigins(), redactor);
       const signalOpt = req.signal ? { signal: req.signal } : {};
+      if (auth.kind === "skype_token") {
+        const token = await tokens.skypeToken({ ...signalOpt, ...(reauth && sentSkype ? { stale: sentSkype } : {}) });
+        sentSkype = token;
+        h.set("authorization", amsSkypeTokenAuthorization(token));
+      }
       if (auth.kind === "skypetoken" || auth.kind === "bearer+skypetoken") {
         const token = await tokens.skypeToken({ ...signalOpt, ...(reauth && sentSkype ? { stale: sentSkype } : {}) });
         sentSkype = token;
@@ -424,6 +447,10 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
       }
     }
     const type = req.responseType ?? "json";
+    if (type === "stream") {
+      release();
+      return { status: response.status, headers: response.headers, body: response.body as T, requestId };
+    }
     if (type === "none") {
       release();
       await discard(response);

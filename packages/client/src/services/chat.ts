@@ -484,6 +484,22 @@ export class ChatService {
     return this.#sendComposed(conversationId, this.#compose(content, options), options);
   }
 
+  /**
+   * Sends a message whose body another service composed (the media service's file and image
+   * messages), through the same exactly-once path as every send.
+   */
+  sendComposed(
+    conversationId: string,
+    composed: { content: string; messagetype: string; amsreferences?: string[] },
+    options: SendMessageOptions = {},
+  ): Promise<SentMessage> {
+    checkConversationId(conversationId);
+    return this.#sendComposed(conversationId, composed, {
+      ...options,
+      ...(composed.amsreferences ? { amsReferences: composed.amsreferences } : {}),
+    });
+  }
+
   async #sendComposed(
     conversationId: string,
     composed: { content: string; messagetype: string; mentions?: string },
