@@ -28,7 +28,7 @@ import {
   type GetConversationsOptions,
   type GetMessagesOptions,
   type SendMessageOptions,
-} from "./services/chat.js";
+} from "./services/chat/index.js";
 import { MediaService } from "./services/media/index.js";
 import { MiddleTierService } from "./services/middle-tier.js";
 import { NameResolver } from "./services/names.js";
@@ -141,7 +141,7 @@ export class TeamsClient {
       names: this.names,
     });
     this.media = new MediaService(this.context, {
-      send: (conversationId, message, o) => this.chat.sendComposed(conversationId, message, o),
+      send: (conversationId, message, o) => this.chat.writer.sendComposed(conversationId, message, o),
     });
   }
 

@@ -29,7 +29,7 @@ async function writeBigFile(path: string): Promise<string> {
   for (let i = 0; i < SIZE / chunk.length; i++) {
     chunk.fill(i % 251);
     hash.update(chunk);
-    if (!out.write(chunk)) await new Promise((r) => out.once("drain", r));
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
   }
   await new Promise<void>((r) => out.end(() => r()));
   return hash.digest("hex");

@@ -1,5 +1,6 @@
 import type { RegionGtms } from "@teams-api/protocol";
 import type { FaultController } from "./http/faults.js";
+import type { TrouterHub } from "./services/trouter/hub.js";
 import type { Directory, User } from "./state/directory.js";
 import type { StoreEventBus } from "./state/events.js";
 import type { MediaStore } from "./state/media.js";
@@ -70,6 +71,8 @@ export interface EmulatorContext {
   readonly media: MediaStore;
   /** The store event bus: stores raise changes here once; push and pubsub subscribe. */
   readonly events: StoreEventBus;
+  /** Trouter (push): allocations, sockets, the registrar's registrations; `deliver()` pushes to a surl. */
+  readonly trouter: TrouterHub;
   /** Access log / diagnostics; never logs tokens. */
   log(line: string): void;
 }

@@ -11,7 +11,10 @@ import { chatsvcRoutes } from "./services/chatsvc/routes.js";
 import { loginRoutes } from "./services/login/routes.js";
 import { createTokenService, type TokenLifetimes } from "./services/login/tokens.js";
 import { mtRoutes } from "./services/mt/routes.js";
+import { registrarRoutes } from "./services/registrar/routes.js";
 import { searchRoutes } from "./services/search/routes.js";
+import { DEFAULT_TROUTER_TIMINGS, TrouterHub, type TrouterTimings } from "./services/trouter/hub.js";
+import { trouterControlRoutes, trouterRoutes } from "./services/trouter/routes.js";
 import { DEMO_PASSWORD, Directory, type User } from "./state/directory.js";
 import { StoreEventBus } from "./state/events.js";
 import { MediaStore } from "./state/media.js";
@@ -33,6 +36,8 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Random source for fault ratios. @default Math.random */
   random?: () => number;
+  /** Trouter timings (ACK redelivery, heartbeats, gzip threshold). @default DEFAULT_TROUTER_TIMINGS */
+  trouter?: Partial<TrouterTimings>;
 }
 
 export const DEFAULT_EMULATOR_PORT = 4380;
@@ -99,10 +104,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const loginUrl = `${origin}/login`;
 
   let context!: EmulatorContext;
+  let trouter: TrouterHub | undefined;
+  server.on("upgrade", (req, socket, head) => {
+    if (!trouter?.upgrade(req, socket, head)) socket.destroy();
+  });
   const build = async (): Promise<void> => {
     const directory = new Directory();
     const tokens = await createTokenService({ loginUrl, directory, now, lifetimes });
     context?.media.dispose();
+    const events = new StoreEventBus({
+      onError: (topic, err) => log(`event listener for ${topic} failed: ${String(err)}`),
+    });
+    trouter?.close();
+    trouter = new TrouterHub(
+      { origin, now, tokens, events, log },
+      { ...DEFAULT_TROUTER_TIMINGS, ...options.trouter },
+      options.random,
+    );
     context = {
       origin,
       loginUrl,
@@ -114,7 +132,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       tokens,
       faults,
       media: new MediaStore({ now }),
-      events: new StoreEventBus({ onError: (topic, err) => log(`event listener for ${topic} failed: ${String(err)}`) }),
+      events,
+      trouter,
       log,
     };
     routes = [
@@ -126,6 +145,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ...amsRoutes(context),
       ...searchRoutes(context),
       ...chatsvcRoutes(context, { seed: options.seed ?? "demo" }),
+      ...trouterRoutes(context, trouter),
+      ...registrarRoutes(context, trouter.registrar),
+      ...trouterControlRoutes(context, trouter),
     ];
   };
   const reset = async (): Promise<void> => {
@@ -152,6 +174,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     reset,
     close: () =>
       new Promise<void>((resolve) => {
+        trouter?.close();
         context.media.dispose();
         server.closeAllConnections();
         server.close(() => resolve());
