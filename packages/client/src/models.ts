@@ -178,6 +178,8 @@ export interface Attachment {
   readonly size?: number;
   /** The object URL (`…/v1/objects/<id>`), when the message says. */
   readonly url?: string;
+  /** Text sent with a file (file messages carry it in their description). Terminal-safe; untrusted. */
+  readonly caption?: string;
 }
 
 /** One part of a search hit's summary: text, and whether the search matched it. */

@@ -6,6 +6,7 @@
 import {
   conversationKind,
   describeSystemMessage,
+  fileMessageCaption,
   htmlToText,
   mriFromContactUrl,
   type NameOf,
@@ -347,11 +348,13 @@ export function toTenant(wire: unknown): TenantInfo | undefined {
 /** Files and images a message references (AMS objects), names made terminal-safe. */
 export function attachmentsFrom(content: string, amsreferences: unknown): Attachment[] {
   const refs = parseMediaReferences(content, Array.isArray(amsreferences) ? amsreferences : undefined);
-  return refs.map((r) => ({
+  const caption = refs.length ? fileMessageCaption(content) : undefined;
+  return refs.map((r, i) => ({
     kind: r.kind,
     objectId: r.objectId,
     fileName: sanitizeTerminalText(r.fileName ?? "", { allowNewlines: false }),
     ...(r.size !== undefined ? { size: r.size } : {}),
     ...(r.url ? { url: r.url } : {}),
+    ...(caption && i === 0 ? { caption: sanitizeTerminalText(caption) } : {}),
   }));
 }
