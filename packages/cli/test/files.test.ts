@@ -20,7 +20,7 @@ function ok(r: RunResult, what: string): RunResult {
   return r;
 }
 
-describe("teams upload / download / search", { timeout: 240_000 }, () => {
+describe("teams upload / download / search", { timeout: 600_000 }, () => {
   let sb: Sandbox;
   let report: Buffer;
 
