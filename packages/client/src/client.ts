@@ -38,6 +38,7 @@ import { toTenant } from "./services/map.js";
 import { MediaService } from "./services/media/index.js";
 import { MiddleTierService } from "./services/middle-tier.js";
 import { NameResolver } from "./services/names.js";
+import { PresenceService } from "./services/presence/index.js";
 import { SearchService } from "./services/search/index.js";
 
 /** What every sign-in method accepts besides its own options. */
@@ -83,6 +84,8 @@ export class TeamsClient {
   readonly chat: ChatService;
   /** Profiles, user lookup, tenants (the middle tier). */
   readonly middleTier: MiddleTierService;
+  /** Availability, status and status message, the running client's endpoint, subscriptions (unified presence). */
+  readonly presence: PresenceService;
   /** Display names for MRIs and titles for conversations, cached and batched. */
   readonly names: NameResolver;
   /** Message search and people suggestions (Substrate; msgsearch for consumer accounts). */
@@ -141,6 +144,9 @@ export class TeamsClient {
       logger: this.#logger,
       timeout: options.timeout ?? DEFAULT_OPTIONS.timeout,
       maxRetries: options.maxRetries ?? DEFAULT_OPTIONS.maxRetries,
+      deadline: options.deadline ?? DEFAULT_OPTIONS.deadline,
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_OPTIONS.maxResponseBytes,
+      onRetryWait: options.onRetryWait,
       // The transport keeps wall-clock time: Retry-After dates are the server's, not the injected clock's.
       ...(options.testHooks?.random ? { random: options.testHooks.random } : {}),
     };
@@ -175,6 +181,7 @@ export class TeamsClient {
     };
 
     this.middleTier = new MiddleTierService(this.context);
+    this.presence = new PresenceService(this.context);
     this.names = new NameResolver(this.context, {
       middleTier: this.middleTier,
       threadMembers: (id, o) => this.chat.threadMembers(id, o),
@@ -407,6 +414,8 @@ export class TeamsClient {
 
   /** Signs out: forgets the session and deletes the stored tokens; `all` signs every account out. */
   async logout(options: { all?: boolean } = {}): Promise<void> {
+    // Offline at once for everyone else: the presence endpoint goes before the tokens do.
+    await this.presence.stop().catch(() => {});
     await this.#tokens.logout();
     await this.#accounts?.remove(this.#account);
     if (options.all && this.#accounts) {
