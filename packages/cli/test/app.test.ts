@@ -73,7 +73,7 @@ describe("the interactive app in a terminal", { timeout: 300_000 }, () => {
       ["Read messages", "Main Menu › Read messages", "? Whose messages?"],
       ["Send a message", "Main Menu › Send a message", "? Send to which chat?"],
       ["New chat", "Main Menu › New chat", "? Who? Names"],
-      ["Accounts", "Main Menu › Accounts", "Sign out"],
+      ["Accounts", "Main Menu › Accounts", "Sign out of this account"],
     ];
     for (const [i, [item, crumb, question]] of visits.entries()) {
       await choose(t, MAIN_MENU, item);
@@ -199,6 +199,23 @@ describe("the interactive app in a terminal", { timeout: 300_000 }, () => {
     assertFits(t, 61);
     t.keys("Escape");
     await t.waitFor(MAIN_MENU);
+  });
+
+  it("Accounts: sign in to another account right there, then switch back", async () => {
+    await choose(t, MAIN_MENU, "Accounts");
+    await choose(t, "Accounts", "Sign in to another account");
+    await t.waitFor("? A short name for the new account");
+    t.type("bob");
+    t.keys("Enter");
+    const screen = await t.waitFor((s) => s.split("Paste the address here").length > 2, 30_000, "a second sign-in");
+    const url = [...screen.matchAll(/(http:\/\/127\.0\.0\.1:\d+\/login\/\S+)/g)].at(-1)?.[1];
+    assert.ok(url, "the sign-in address is shown");
+    t.type(await signInByForm(url, "bob@contoso.com", sb.emulator.password));
+    t.keys("Enter");
+    await t.waitFor((s) => s.includes(MAIN_MENU) && /Microsoft Teams\s+Bob Example/.test(s), 30_000, "Bob's app");
+    await choose(t, MAIN_MENU, "Accounts");
+    await choose(t, "Accounts", "Switch to Alice Example");
+    await t.waitFor((s) => s.includes(MAIN_MENU) && /Microsoft Teams\s+Alice Example/.test(s), 30_000, "Alice again");
   });
 
   it("Ctrl+C at the main menu leaves, and the shell is cooked again", async () => {

@@ -4,13 +4,12 @@
  * out restores the terminal (raw mode off, main screen back, cursor shown).
  */
 import { NotSignedInError } from "teams-api";
-import type { App } from "../app.js";
+import { App } from "../app.js";
 import { run as login } from "../commands/auth/login.js";
 import { oneLine } from "../render/sanitize.js";
-import { chatScreen } from "./chat/view.js";
 import { COMMAND, type Ctx } from "./context.js";
 import { menu } from "./menu.js";
-import { accountsScreen } from "./screens/accounts.js";
+import { type AccountsResult, accountsScreen, SIGNED_OUT } from "./screens/accounts.js";
 import { conversationsScreen, readScreen, sendScreen } from "./screens/chats.js";
 import { chatWithScreen, newChatScreen } from "./screens/people.js";
 import { Term } from "./term.js";
@@ -34,13 +33,12 @@ const MAIN_MENU: ReadonlyArray<{ label: string; value: Item }> = [
   { label: "Exit", value: "exit" },
 ];
 
-const SCREENS: Record<Exclude<Item, "exit">, (ctx: Ctx) => Promise<unknown>> = {
+const SCREENS: Record<Exclude<Item, "exit" | "accounts">, (ctx: Ctx) => Promise<unknown>> = {
   chat: chatWithScreen,
   conversations: conversationsScreen,
   read: readScreen,
   send: sendScreen,
   newchat: newChatScreen,
-  accounts: accountsScreen,
 };
 
 /** The session, signing in first when there is none. */
@@ -58,7 +56,21 @@ async function ensureSession(app: App): Promise<boolean> {
 }
 
 export async function runInteractive(app: App, options: InteractiveOptions = {}): Promise<void> {
-  if (!(await ensureSession(app))) return;
+  let current = app;
+  for (;;) {
+    const next = await runApp(current, options);
+    if (next === "signed-out") {
+      current.out.status(SIGNED_OUT);
+      return;
+    }
+    if (next === undefined) return;
+    // Another account: a fresh client for it (signing in first when it has no session yet).
+    current = new App(current.globals, { env: { ...current.env, TEAMS_ACCOUNT: next.switchTo } });
+  }
+}
+
+async function runApp(app: App, options: InteractiveOptions): Promise<AccountsResult> {
+  if (!(await ensureSession(app))) return undefined;
   const client = await app.session();
   const me = await app.out.spin("Loading your profile…", client.whoami());
   const ui = new Ui(new Term(), app.out.c);
@@ -77,13 +89,14 @@ export async function runInteractive(app: App, options: InteractiveOptions = {})
         ...(last ? { initial: last } : {}),
         ...(banner ? { content: (w: number) => [...wrapToWidth(banner, w), ""] } : {}),
       });
-      if (choice === BACK || choice === "exit") return;
+      if (choice === BACK || choice === "exit") return undefined;
       last = choice;
-      if ((await SCREENS[choice](ctx)) === "signed-out") return;
+      if (choice === "accounts") {
+        const result = await accountsScreen(ctx);
+        if (result) return result;
+      } else await SCREENS[choice](ctx);
     }
   } finally {
     ui.stop();
   }
 }
-
-export { chatScreen };
