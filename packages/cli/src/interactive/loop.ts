@@ -12,6 +12,7 @@ import { menu } from "./menu.js";
 import { type AccountsResult, accountsScreen, SIGNED_OUT } from "./screens/accounts.js";
 import { conversationsScreen, readScreen, sendScreen } from "./screens/chats.js";
 import { chatWithScreen, newChatScreen } from "./screens/people.js";
+import { checkPresenceScreen, refreshOwnStatus, setStatusScreen } from "./screens/presence.js";
 import { Term } from "./term.js";
 import { BACK, Ui } from "./ui.js";
 import { wrapToWidth } from "./width.js";
@@ -21,13 +22,15 @@ export interface InteractiveOptions {
   banner?: string;
 }
 
-type Item = "chat" | "conversations" | "read" | "send" | "newchat" | "accounts" | "exit";
+type Item = "chat" | "conversations" | "read" | "send" | "presence" | "status" | "newchat" | "accounts" | "exit";
 
 const MAIN_MENU: ReadonlyArray<{ label: string; value: Item }> = [
   { label: "Chat with someone", value: "chat" },
   { label: "Conversations", value: "conversations" },
   { label: "Read messages", value: "read" },
   { label: "Send a message", value: "send" },
+  { label: "Check presence", value: "presence" },
+  { label: "Set my status", value: "status" },
   { label: "New chat", value: "newchat" },
   { label: "Accounts", value: "accounts" },
   { label: "Exit", value: "exit" },
@@ -38,6 +41,8 @@ const SCREENS: Record<Exclude<Item, "exit" | "accounts">, (ctx: Ctx) => Promise<
   conversations: conversationsScreen,
   read: readScreen,
   send: sendScreen,
+  presence: checkPresenceScreen,
+  status: setStatusScreen,
   newchat: newChatScreen,
 };
 
@@ -77,6 +82,11 @@ async function runApp(app: App, options: InteractiveOptions): Promise<AccountsRe
   ui.who = `${oneLine(me.displayName)} `;
   const ctx: Ctx = { app, ui, client, me };
   ui.start();
+  // While the app runs, this is a running Teams client: the presence endpoint says so.
+  void client.presence
+    .start()
+    .catch(() => {})
+    .then(() => refreshOwnStatus(ctx));
   let last: Item | undefined;
   try {
     for (;;) {
@@ -98,5 +108,6 @@ async function runApp(app: App, options: InteractiveOptions): Promise<AccountsRe
     }
   } finally {
     ui.stop();
+    await client.presence.stop().catch(() => {});
   }
 }
