@@ -15,13 +15,13 @@ import {
   passwordLogin,
 } from "./auth/login.js";
 import { OAuthClient } from "./auth/oauth.js";
-import { type AccountKind, type CloudName, resolveCloud } from "./auth/profiles.js";
+import { type AccountKind, type CloudName, resolveCloud, searchHosts } from "./auth/profiles.js";
 import { parseSession } from "./auth/session.js";
 import { type AuthStatus, sessionStatus } from "./auth/status.js";
 import { AutoTokenStore, MemoryTokenStore, type TokenStore } from "./auth/store.js";
 import { TokenManager } from "./auth/token-manager.js";
 import { AuthenticationError, InvalidArgumentError } from "./errors.js";
-import { createDefaultFetch, type Env } from "./http/fetch.js";
+import { createDefaultFetch, createStreamingFetch, type Env } from "./http/fetch.js";
 import { redactingLogger } from "./http/logger.js";
 import { Redactor } from "./http/redact.js";
 import { createTransport, type TeamsTransport } from "./http/transport.js";
@@ -35,9 +35,11 @@ import {
   type SendMessageOptions,
 } from "./services/chat/index.js";
 import { toTenant } from "./services/map.js";
+import { MediaService } from "./services/media/index.js";
 import { MiddleTierService } from "./services/middle-tier.js";
 import { NameResolver } from "./services/names.js";
 import { PresenceService } from "./services/presence/index.js";
+import { SearchService } from "./services/search/index.js";
 
 /** What every sign-in method accepts besides its own options. */
 export interface SignInOptions {
@@ -86,6 +88,10 @@ export class TeamsClient {
   readonly presence: PresenceService;
   /** Display names for MRIs and titles for conversations, cached and batched. */
   readonly names: NameResolver;
+  /** Message search and people suggestions (Substrate; msgsearch for consumer accounts). */
+  readonly search: SearchService;
+  /** File and image upload and download (AMS). */
+  readonly media: MediaService;
   readonly #options: TeamsClientOptions;
   readonly #env: Env;
   readonly #cloud: CloudName;
@@ -132,6 +138,8 @@ export class TeamsClient {
     // the authenticated transport that shares the same fetch, clock and redactor.
     const base = {
       fetch: fetchImpl,
+      // Streamed uploads go around undici's fetch, which buffers them whole; an injected fetch is used as is.
+      uploadFetch: options.fetch ?? createStreamingFetch(this.#env),
       redactor: this.#redactor,
       logger: this.#logger,
       timeout: options.timeout ?? DEFAULT_OPTIONS.timeout,
@@ -179,6 +187,13 @@ export class TeamsClient {
       threadMembers: (id, o) => this.chat.threadMembers(id, o),
     });
     this.chat = new ChatService(this.context, { names: this.names });
+    this.search = new SearchService(this.context, {
+      hosts: () => searchHosts(tokens.cloud, tokens.roots()),
+      names: this.names,
+    });
+    this.media = new MediaService(this.context, {
+      send: (conversationId, message, o) => this.chat.writer.sendComposed(conversationId, message, o),
+    });
   }
 
   /** Recent conversations with display titles (shortcut for `chat.getConversations`). */
