@@ -3,7 +3,16 @@
 /** A fresh clientmessageid (the idempotency key of a send); built by the protocol package. */
 export { newClientMessageId } from "@teams-api/protocol";
 // ── Auth ────────────────────────────────────────────────────────────────────────────────────────
+export { type AccountEntry, AccountRegistry, checkAccountName, DEFAULT_ACCOUNT } from "./auth/accounts.js";
+export {
+  type AutomatedBrowserOptions,
+  automatedBrowserAvailable,
+  findBrowser,
+  NO_AUTOMATED_BROWSER,
+} from "./auth/automated-browser.js";
+export type { DeviceCodeOptions, DeviceCodePrompt } from "./auth/device-code.js";
 export type { AccountKind, CloudName, Roots } from "./auth/profiles.js";
+export { type AuthStatus, maskToken, type TokenStatus } from "./auth/status.js";
 export {
   AutoTokenStore,
   defaultTokenFile,
@@ -13,7 +22,7 @@ export {
   type TokenStore,
 } from "./auth/store.js";
 // ── Client and options ──────────────────────────────────────────────────────────────────────────
-export { type AuthenticateOptions, TeamsClient } from "./client.js";
+export { type AuthenticateOptions, type SignInOptions, TeamsClient } from "./client.js";
 // ── Errors ──────────────────────────────────────────────────────────────────────────────────────
 export {
   AbortError,
@@ -22,9 +31,11 @@ export {
   BadRequestError,
   ConflictError,
   ConnectionError,
+  DeliveryUnknownError,
   ERROR_CODES,
   type ErrorCode,
   InvalidArgumentError,
+  MessageTooLargeError,
   NotFoundError,
   NotSignedInError,
   PermissionDeniedError,
@@ -47,23 +58,30 @@ export type {
   Identity,
   Logger,
   RequestOptions,
+  RetryWait,
   ServiceContext,
   TokenRequestOptions,
   TokenSource,
   Transport,
 } from "./http/types.js";
 export type {
+  Attachment,
   ConsumptionHorizon,
   Conversation,
   ConversationDetails,
   ConversationMember,
   CreatedChat,
+  DownloadedFile,
+  HighlightPart,
   Message,
   MessageActivity,
   Person,
+  PersonSuggestion,
   Reaction,
+  SearchResult,
   SentMessage,
   TenantInfo,
+  UploadedFile,
   UserProfile,
 } from "./models.js";
 export { DEFAULT_OPTIONS, type TeamsClientOptions } from "./options.js";
@@ -88,5 +106,30 @@ export type { ReadState } from "./services/chat/read-state.js";
 export type { Threads } from "./services/chat/threads.js";
 export type { MessageWriter } from "./services/chat/write.js";
 export type { MentionInput } from "./services/content.js";
+export {
+  type DownloadOptions,
+  MEDIA_DEFAULTS,
+  type MediaMessage,
+  MediaService,
+  type Progress,
+  type UploadOptions,
+  type UploadSource,
+} from "./services/media/index.js";
 export { MiddleTierService, SHORT_PROFILE_BATCH_SIZE } from "./services/middle-tier.js";
 export { NAME_RESOLVER_DEFAULTS, NameResolver, type NameResolverOptions } from "./services/names.js";
+export {
+  type DurationOptions,
+  PRESENCE_DEFAULTS,
+  type Presence,
+  type PresencePushSource,
+  PresenceService,
+  type PresenceSubscribeOptions,
+  type PresenceSubscription,
+  type StatusMessage,
+} from "./services/presence/index.js";
+export {
+  SEARCH_DEFAULTS,
+  type SearchHosts,
+  type SearchMessagesOptions,
+  SearchService,
+} from "./services/search/index.js";

@@ -6,7 +6,7 @@
 import type { CloudName } from "./auth/profiles.js";
 import type { TokenStore } from "./auth/store.js";
 import type { Env, FetchLike } from "./http/fetch.js";
-import type { Logger } from "./http/types.js";
+import type { Logger, RetryWait } from "./http/types.js";
 
 export interface TeamsClientOptions {
   /**
@@ -49,6 +49,11 @@ export interface TeamsClientOptions {
    */
   tokenFile?: string;
   /**
+   * The account whose session to use: each account has its own session in the token store.
+   * @default env TEAMS_ACCOUNT, else the current account of the accounts index, else "default"
+   */
+  account?: string;
+  /**
    * Clock in epoch milliseconds (tests move it to expire tokens).
    * @default Date.now
    */
@@ -63,6 +68,25 @@ export interface TeamsClientOptions {
    * @default 3
    */
   maxRetries?: number;
+  /**
+   * Overall milliseconds one call may take: all its attempts, the waits between them (backoff,
+   * `Retry-After`) and reading the answer. A wait that would not fit ends the call at once with the
+   * error that caused it. An `AbortSignal` still stops a call sooner.
+   * @default 120000
+   */
+  deadline?: number;
+  /**
+   * Largest answer body read, counted after gzip/deflate/br inflation; a larger answer fails with a
+   * ProtocolError ("too large") instead of filling memory.
+   * @default 33554432 (32 MiB)
+   */
+  maxResponseBytes?: number;
+  /**
+   * Told before the client waits to retry (a throttle's `Retry-After`, a backoff), so an app can say
+   * "rate limited — retrying in 28 s".
+   * @default undefined
+   */
+  onRetryWait?: (wait: RetryWait) => void;
   /**
    * Opens the sign-in page for `authenticate()`; may be async. Return or resolve `false` when no
    * browser could be opened, so the paste-the-redirect fallback is used.
@@ -99,6 +123,8 @@ export interface TestHooks {
   omitOrigin?: boolean;
   /** Jitter source for backoff. */
   random?: () => number;
+  /** Waits between device-code polls (tests move the emulator's clock instead of waiting). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** Defaults for every user-facing option that has a plain value (the token store keeps its own). */
@@ -108,4 +134,6 @@ export const DEFAULT_OPTIONS = {
   maxRetries: 3,
   refreshAheadMs: 5 * 60_000,
   loginTimeout: 5 * 60_000,
+  deadline: 120_000,
+  maxResponseBytes: 32 * 1024 * 1024,
 } as const;

@@ -6,7 +6,14 @@
  */
 import { CLIENT_IDS, mriFromSkypeId, orgidMri, type RegionGtms } from "@teams-api/protocol";
 import { decodeJwt } from "jose";
-import { AbortError, AuthenticationError, NotSignedInError, ProtocolError, TeamsApiError } from "../errors.js";
+import {
+  AbortError,
+  AuthenticationError,
+  NotSignedInError,
+  ProtocolError,
+  TeamsApiError,
+  TeamsError,
+} from "../errors.js";
 import type { Env } from "../http/fetch.js";
 import type { Redactor } from "../http/redact.js";
 import { originOf, type TeamsTransport } from "../http/transport.js";
@@ -23,6 +30,7 @@ import {
   type Roots,
   resolveRoots,
   scopeForAudience,
+  searchHosts,
 } from "./profiles.js";
 import { type AccountInfo, parseSession, type Session, serializeSession } from "./session.js";
 import type { TokenStore } from "./store.js";
@@ -41,6 +49,8 @@ export interface TokenManagerOptions {
   env: Env;
   /** Leave out the SPA Origin header (test hook). */
   omitOrigin?: boolean | undefined;
+  /** Told when the sign-in service refuses the saved session (invalid_grant), e.g. to mark the account. */
+  onSessionRejected?: ((err: AuthenticationError) => void | Promise<void>) | undefined;
 }
 
 /** Claims of an id_token this library reads. Never verified: it only names the account. */
@@ -160,6 +170,8 @@ export class TokenManager implements TokenSource {
       add(r.loginUrl);
       add(r.baseUrl);
     }
+    // Message search is not in regionGtms (§4): its hosts come with the cloud.
+    for (const host of Object.values(searchHosts(this.#o.cloud, this.roots()))) add(host);
     return out;
   }
 
@@ -218,14 +230,21 @@ export class TokenManager implements TokenSource {
         " ",
       );
       this.#o.logger?.debug(`Refreshing the access token for ${audience}.`);
-      const result = await this.#o.oauth.refresh({
-        loginUrl: s.loginUrl,
-        tenant: profile.tenant,
-        clientId: profile.clientId,
-        origin: this.#o.omitOrigin ? undefined : profile.origin,
-        refreshToken: s.refreshToken,
-        scope,
-      });
+      const result = await this.#o.oauth
+        .refresh({
+          loginUrl: s.loginUrl,
+          tenant: profile.tenant,
+          clientId: profile.clientId,
+          origin: this.#o.omitOrigin ? undefined : profile.origin,
+          refreshToken: s.refreshToken,
+          scope,
+        })
+        .catch(async (err: unknown) => {
+          if (err instanceof AuthenticationError && err.code === "invalid_grant") {
+            await this.#o.onSessionRejected?.(err);
+          }
+          throw err;
+        });
       // Apply the rotation inside the serial section, so the next grant uses the new token.
       const current = this.#check(generation);
       if (result.refreshToken) current.refreshToken = result.refreshToken;
@@ -351,6 +370,8 @@ export class TokenManager implements TokenSource {
       kindHint: AccountKind;
       persist?: boolean;
       signal?: AbortSignal | undefined;
+      /** When minting the skypetoken fails: another tenant to re-acquire the tokens for, or undefined. */
+      retarget?: ((err: unknown) => Promise<string | undefined>) | undefined;
     },
   ): Promise<void> {
     if (!set.refreshToken) {
@@ -374,18 +395,43 @@ export class TokenManager implements TokenSource {
       },
       from.persist ?? true,
     );
-    await this.#establish(from.signal);
+    await this.#establish(from.signal, from.retarget);
+    // A sign-in that cannot be kept is a failed sign-in: the next run would find no session.
+    await this.#save(true);
   }
 
-  /** Mints the first skypetoken of a new session; on failure the session is dropped, not saved. */
-  async #establish(signal: AbortSignal | undefined): Promise<void> {
+  /**
+   * Mints the first skypetoken of a new session; on failure the session is dropped, not saved —
+   * unless `retarget` names another tenant (a guest refused by authz, PROTOCOL.md §1.5): then the
+   * tokens are re-acquired against that tenant's authority and the skypetoken tried once more.
+   */
+  async #establish(
+    signal: AbortSignal | undefined,
+    retarget?: ((err: unknown) => Promise<string | undefined>) | undefined,
+  ): Promise<void> {
     const generation = this.#generation;
     try {
-      await this.skypeToken(signal ? { signal } : {});
+      try {
+        await this.skypeToken(signal ? { signal } : {});
+      } catch (err) {
+        const tenant = retarget && generation === this.#generation ? await retarget(err) : undefined;
+        const s = this.#session;
+        if (!tenant || !s) throw err;
+        this.#o.logger?.info(`Signing in to tenant ${tenant} instead.`);
+        s.tenantId = tenant;
+        s.accessTokens = {};
+        s.skype = undefined;
+        await this.skypeToken(signal ? { signal } : {});
+      }
     } catch (err) {
       if (generation === this.#generation) this.#replace(undefined, true);
       throw err;
     }
+  }
+
+  /** The session as it is (for status views: callers must not show its tokens). */
+  snapshot(): Readonly<Session> | undefined {
+    return this.#session;
   }
 
   /**
@@ -512,16 +558,23 @@ export class TokenManager implements TokenSource {
     if (session) this.#o.redactor.addSecret(session.refreshToken);
   }
 
-  async #save(): Promise<void> {
+  /** Saves the session; a failure is a warning, or with `strict` (at sign-in) a TeamsError. */
+  async #save(strict = false): Promise<void> {
     const s = this.#session;
     const store = this.#o.store;
     if (!s || !store || !this.#persist) return;
     try {
       await store.save(serializeSession(s, store.compact === true));
     } catch (err) {
-      this.#o.logger?.warn(
-        `Could not save the session (${store.description}): ${this.#o.redactor.string(String((err as Error)?.message ?? err))}`,
-      );
+      const reason = this.#o.redactor.string(String((err as Error)?.message ?? err)).replace(/[.\s]+$/, "");
+      if (strict) {
+        throw new TeamsError(
+          "session_not_saved",
+          `Signed in, but the session could not be saved to ${store.description} (${reason}), so the next command would not be signed in.`,
+          { cause: err },
+        );
+      }
+      this.#o.logger?.warn(`Could not save the session (${store.description}): ${reason}`);
     }
   }
 }
