@@ -35,7 +35,7 @@ function ok(r: RunResult, what: string): RunResult {
 }
 const json = <T>(r: RunResult): T => JSON.parse(r.stdout) as T;
 
-describe("conversation commands: reply, edit, delete, react, read, chats and members", { timeout: 300_000 }, () => {
+describe("conversation commands: reply, edit, delete, react, read, chats and members", () => {
   let sb: Sandbox;
   const messagesOf = async (chat: string, n = 5, as?: string): Promise<MessageRow[]> =>
     json<MessageRow[]>(
