@@ -133,6 +133,8 @@ export function parseSession(text: string | undefined): Session | undefined {
     account,
     accessTokens,
     skype,
-    ...(typeof raw.endpointId === "string" && /^[0-9a-f-]{36}$/.test(raw.endpointId) ? { endpointId: raw.endpointId } : {}),
+    ...(typeof raw.endpointId === "string" && /^[0-9a-f-]{36}$/.test(raw.endpointId)
+      ? { endpointId: raw.endpointId }
+      : {}),
   };
 }

@@ -35,7 +35,9 @@ class ConnectAgent extends Agent {
     const host = options.hostname ?? options.host ?? "localhost";
     const port = Number(options.port ?? (this.secure ? 443 : 80));
     const auth = this.proxy.username
-      ? { "Proxy-Authorization": `Basic ${Buffer.from(`${decodeURIComponent(this.proxy.username)}:${decodeURIComponent(this.proxy.password)}`).toString("base64")}` }
+      ? {
+          "Proxy-Authorization": `Basic ${Buffer.from(`${decodeURIComponent(this.proxy.username)}:${decodeURIComponent(this.proxy.password)}`).toString("base64")}`,
+        }
       : {};
     const req = request({
       host: this.proxy.hostname,

@@ -6,9 +6,9 @@
 import {
   type AllocateResponse,
   buildChatRegistration,
+  PUSH_ROOTS,
   parseAllocateResponse,
   parseHandshake,
-  PUSH_ROOTS,
   REGISTRAR_PATH,
   TROUTER_HOST_SUFFIXES,
   TROUTER_PATHS,
@@ -82,7 +82,7 @@ async function call(
   }
   if (res.status === 401) {
     await res.body?.cancel();
-    throw new AuthenticationError("authentication_failed", "The push service refused the session (401).", {
+    throw new AuthenticationError("unauthorized", "The push service refused the session (401).", {
       status: 401,
       request: { method, url: url.split("?")[0] ?? "" },
     });
@@ -103,13 +103,21 @@ export class TrouterSession {
   }
 
   /** Runs the whole connect sequence; resolves once `trouter.connected` arrived. */
-  async open(handlers: Omit<SocketHandlers, "onEvent"> & { onEvent(name: string, args: unknown[]): void }, connectionNumber: number): Promise<void> {
+  async open(
+    handlers: Omit<SocketHandlers, "onEvent"> & { onEvent(name: string, args: unknown[]): void },
+    connectionNumber: number,
+  ): Promise<void> {
     const d = this.deps;
     const skype = await d.skypeToken();
-    const res = await call(d, "POST", `${d.roots.trouter}${TROUTER_PATHS.allocate}?epid=${encodeURIComponent(d.epid)}`, {
-      "X-Skypetoken": skype,
-      "Content-Length": "0",
-    });
+    const res = await call(
+      d,
+      "POST",
+      `${d.roots.trouter}${TROUTER_PATHS.allocate}?epid=${encodeURIComponent(d.epid)}`,
+      {
+        "X-Skypetoken": skype,
+        "Content-Length": "0",
+      },
+    );
     if (!res.ok) {
       await res.body?.cancel();
       throw new ConnectionError(`Trouter allocate answered ${res.status}.`);
@@ -136,7 +144,8 @@ export class TrouterSession {
     });
     let closedEarly!: (reason: string) => void;
     const closed = new Promise<never>((_, reject) => {
-      closedEarly = (reason) => reject(new ConnectionError(`The Trouter socket closed before it was connected (${reason}).`));
+      closedEarly = (reason) =>
+        reject(new ConnectionError(`The Trouter socket closed before it was connected (${reason}).`));
     });
     closed.catch(() => {});
     let up = false;
@@ -160,18 +169,28 @@ export class TrouterSession {
       const bearer = await d.bearer();
       void this.socket.emit(
         "user.authenticate",
-        [{ headers: { "X-Ms-Test-User": "False", Authorization: `Bearer ${bearer}`, "X-MS-Migration": "True" }, connectparams: allocation.connectparams }],
+        [
+          {
+            headers: { "X-Ms-Test-User": "False", Authorization: `Bearer ${bearer}`, "X-MS-Migration": "True" },
+            connectparams: allocation.connectparams,
+          },
+        ],
         false,
       );
       void this.socket.emit("user.activity", [{ state: "active", cv: `${randomCv()}.0.1` }]);
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new ConnectionError("Trouter did not confirm the connection in time.")), d.timings.connectTimeoutMs);
+        timer = setTimeout(
+          () => reject(new ConnectionError("Trouter did not confirm the connection in time.")),
+          d.timings.connectTimeoutMs,
+        );
       });
       this.connected = await Promise.race([connected, closed, timeout]);
       up = true;
     } catch (err) {
       this.socket.close("connect failed");
-      throw err instanceof TeamsError ? err : new ConnectionError(`Could not open the Trouter socket (${(err as Error).message}).`);
+      throw err instanceof TeamsError
+        ? err
+        : new ConnectionError(`Could not open the Trouter socket (${(err as Error).message}).`);
     } finally {
       clearTimeout(timer);
     }
@@ -197,8 +216,8 @@ export class TrouterSession {
     if (res.status !== 202 && res.status !== 200) throw new ConnectionError(`The registrar answered ${res.status}.`);
   }
 
-  close(): void {
-    this.socket?.close();
+  close(reason?: string): void {
+    this.socket?.close(reason);
   }
 }
 

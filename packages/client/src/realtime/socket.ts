@@ -88,7 +88,9 @@ export class TrouterSocket {
       try {
         frame = parseFrame(text);
       } catch (err) {
-        this.logger?.warn(`trouter: skipped an unreadable frame (${err instanceof FrameError ? err.message : "error"}, ${text.length} bytes)`);
+        this.logger?.warn(
+          `trouter: skipped an unreadable frame (${err instanceof FrameError ? err.message : "error"}, ${text.length} bytes)`,
+        );
         return;
       }
       if (frame.type === "connect") connected();

@@ -229,7 +229,11 @@ export const PUSH_ROOTS = {
 } as const;
 
 /** Host suffixes Trouter hands sockets out on (a skypetoken may go there). */
-export const TROUTER_HOST_SUFFIXES: readonly string[] = [".trouter.teams.microsoft.com", ".trouter.skype.com", ".trouter.teams.live.com"];
+export const TROUTER_HOST_SUFFIXES: readonly string[] = [
+  ".trouter.teams.microsoft.com",
+  ".trouter.skype.com",
+  ".trouter.teams.live.com",
+];
 
 /** Template keys the chat service delivers `/messaging` events for (seed + §7.8). */
 export const CHAT_TEMPLATE_KEYS: readonly string[] = [
