@@ -14,6 +14,30 @@ export async function pushWorld(): Promise<Emulator> {
   return startEmulator({ port: 0, trouter: { ackTimeoutMs: 300, maxRedeliveries: 3 } });
 }
 
+export interface PushPair {
+  emu: Emulator;
+  alice: TeamsClient;
+  bob: TeamsClient;
+  close(): Promise<void>;
+}
+
+/** An emulator with Alice and Bob signed in; `close` stops their listeners and the emulator. */
+export async function pushPair(): Promise<PushPair> {
+  const emu = await pushWorld();
+  const alice = await signedIn(emu, "alice@contoso.com");
+  const bob = await signedIn(emu, "bob@contoso.com");
+  return {
+    emu,
+    alice,
+    bob,
+    close: async () => {
+      await bob.stopRealtime();
+      await alice.stopRealtime();
+      await emu.close();
+    },
+  };
+}
+
 export async function signedIn(emu: Emulator, login: string): Promise<TeamsClient> {
   const c = clientFor(emu);
   await c.signInWithPassword(login, PASSWORD);
