@@ -38,8 +38,9 @@ export async function pushPair(): Promise<PushPair> {
   };
 }
 
-export async function signedIn(emu: Emulator, login: string): Promise<TeamsClient> {
-  const c = clientFor(emu);
+export async function signedIn(emu: Emulator, login: string, logs?: string[]): Promise<TeamsClient> {
+  const log = (m: string) => logs?.push(m);
+  const c = clientFor(emu, logs ? { logger: { debug: log, info: log, warn: log, error: log } } : {});
   await c.signInWithPassword(login, PASSWORD);
   return c;
 }

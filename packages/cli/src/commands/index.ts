@@ -16,6 +16,7 @@ import * as react from "./message/react.js";
 import * as reply from "./message/reply.js";
 import * as send from "./message/send.js";
 import type { AppFor } from "./types.js";
+import * as watch from "./watch/watch.js";
 
 /** Every subcommand, in the order `teams --help` lists them. */
 export function registerCommands(program: Command, appFor: AppFor): void {
@@ -31,6 +32,7 @@ export function registerCommands(program: Command, appFor: AppFor): void {
   react.register(program, appFor);
   read.register(program, appFor);
   topic.register(program, appFor);
+  watch.register(program, appFor);
 
   const chat = program.command("chat").description("create chats and show a chat's details");
   chatNew.register(chat, appFor);

@@ -35,7 +35,7 @@ export async function createListener(host: RealtimeHost, options: RealtimeOption
         fetch: host.fetch,
         env: host.env,
         logger: host.logger,
-        roots: pushRoots(host.cloud, kind, host.roots(kind).baseUrl),
+        roots: options.roots ?? pushRoots(host.cloud, kind, host.roots(kind).baseUrl),
         kind,
         epid: await host.endpointId(),
         skypeToken: () => host.skypeToken(),

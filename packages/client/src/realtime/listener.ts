@@ -222,8 +222,15 @@ export class RealtimeListener {
         }
         const seq = sequenceOf(message);
         const last = this.#seq.get(ev.conversationId);
-        if (ev.type === "message" && seq !== undefined && last !== undefined && seq > last + 1) {
-          await this.#replayConversation(ev.conversationId, "gap");
+        // A sequence gap — or the first message of a conversation, whose predecessors since the
+        // start may have been lost — is filled from REST before this message is emitted.
+        if (ev.type === "message" && seq !== undefined && (last === undefined || seq > last + 1)) {
+          await this.#replayConversation(
+            ev.conversationId,
+            "gap",
+            last === undefined ? this.#startedAt : undefined,
+            Number(message.id) - 1,
+          );
         }
         this.#deliver(ev.type, message, false);
         return;
@@ -301,9 +308,11 @@ export class RealtimeListener {
     conversationId: string,
     reason?: ResumeReason,
     since = this.#watermark - this.#timings.backfillMarginMs,
+    until?: number,
   ): Promise<number> {
     const messages = await this.#deps.chat.getMessages(conversationId, {
       startTime: Math.max(1, since),
+      ...(until !== undefined && until > 0 ? { endTime: until } : {}),
       count: 10_000,
       pageSize: 200,
       resolveNames: false,
@@ -326,7 +335,7 @@ export class RealtimeListener {
       } else continue;
       if (this.#deliver(kind, m, true)) n++;
     }
-    if (reason) this.#emit({ type: "resumed", replayed: n, reason });
+    if (reason && (n > 0 || reason !== "gap")) this.#emit({ type: "resumed", replayed: n, reason });
     return n;
   }
 

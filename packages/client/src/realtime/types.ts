@@ -72,4 +72,9 @@ export interface RealtimeOptions {
   /** Also deliver the echoes of messages this client sent. @default false */
   includeOwn?: boolean;
   timings?: Partial<RealtimeTimings>;
+  /**
+   * Trouter and registrar roots, for private deployments and tests.
+   * @default the cloud's (real hosts; `<TEAMS_BASE_URL>/trouter` for the emulator)
+   */
+  roots?: { trouter: string; registrar: string };
 }
