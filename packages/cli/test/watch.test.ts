@@ -12,6 +12,9 @@ const BOB = "bob@contoso.com";
 const ALICE_BOB = "19:2b7e4f10-6c1d-4e8a-a3f5-9d0c1b2e3f41_9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d@unq.gbl.spaces";
 const ALICE_MRI = "8:orgid:2b7e4f10-6c1d-4e8a-a3f5-9d0c1b2e3f41";
 
+// biome-ignore lint/suspicious/noExplicitAny: NDJSON lines, shape asserted below
+type Line = Record<string, any>;
+
 let box: Sandbox;
 let alice: TeamsClient;
 before(async () => {
@@ -61,7 +64,7 @@ describe("teams watch", { timeout: 120_000 }, () => {
       text
         .split("\n")
         .filter(Boolean)
-        .map((l) => JSON.parse(l) as Record<string, any>);
+        .map((l) => JSON.parse(l) as Line);
     await until(() => lines().some((e) => e.type === "state" && e.state === "connected"), "connected");
 
     const sent = await alice.sendMessage(ALICE_BOB, "watch me");
@@ -79,7 +82,7 @@ describe("teams watch", { timeout: 120_000 }, () => {
     const events = readFileSync(file, "utf8")
       .split("\n")
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as Record<string, any>);
+      .map((l) => JSON.parse(l) as Line);
     const of = (type: string) => events.filter((e) => e.type === type);
     assert.equal(of("message").length, 1);
     assert.equal(of("edit").length, 1);
