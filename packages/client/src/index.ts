@@ -32,6 +32,7 @@ export {
   BadRequestError,
   ConflictError,
   ConnectionError,
+  DeliveryUnknownError,
   ERROR_CODES,
   type ErrorCode,
   InvalidArgumentError,
