@@ -53,7 +53,7 @@ describe("people and contacts", { timeout: 60_000 }, () => {
     rec.sent.length = 0;
     const chats = await grace.getConversations();
     const withAlice = chats.find((c) => c.id === CHAT.graceAlice);
-    assert.equal(withAlice?.title, "Alice", "not Unknown user");
+    assert.equal(withAlice?.title, "Alice Example", "not Unknown user");
     assert.ok(rec.matching("POST", /\/beta\/users\/fetchFederated$/).length > 0);
     assert.equal(await grace.names.displayName(MRI.alice), "Alice Example");
     assert.equal(
