@@ -7,6 +7,7 @@
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { after, before, describe, it } from "node:test";
+import { TeamsClient } from "teams-api";
 import { displayWidth } from "../src/interactive/width.js";
 import { assertCookedShell, CLI, choose, clearFaults, fault, MAIN_MENU } from "./helpers/app.js";
 import { ROOT, type Sandbox, sandbox } from "./helpers/cli.js";
@@ -18,6 +19,8 @@ const MENU_ITEMS = [
   "Conversations",
   "Read messages",
   "Send a message",
+  "Check presence",
+  "Set my status",
   "New chat",
   "Accounts",
   "Exit",
@@ -72,8 +75,10 @@ describe("the interactive app in a terminal", { timeout: 300_000 }, () => {
       ["Conversations", "Main Menu › Conversations", "? Open a chat"],
       ["Read messages", "Main Menu › Read messages", "? Whose messages?"],
       ["Send a message", "Main Menu › Send a message", "? Send to which chat?"],
+      ["Check presence", "Main Menu › Presence", "? Presence of the people you chat with"],
+      ["Set my status", "Main Menu › Set my status", "Appear offline"],
       ["New chat", "Main Menu › New chat", "? Who? Names"],
-      ["Accounts", "Main Menu › Accounts", "Sign out"],
+      ["Accounts", "Main Menu › Accounts", "Sign out of this account"],
     ];
     for (const [i, [item, crumb, question]] of visits.entries()) {
       await choose(t, MAIN_MENU, item);
@@ -132,6 +137,12 @@ describe("the interactive app in a terminal", { timeout: 300_000 }, () => {
     t.type(`/reply ${n} pong`);
     t.keys("Enter");
     await t.waitFor(new RegExp(`│ Bob Example: ${ping}[\\s\\S]*pong`), 20_000, "the reply with its quote");
+
+    // /presence lists who is here.
+    t.type("/presence");
+    t.keys("Enter");
+    await t.waitFor(/Presence:\s*\n\s+[●○?] Bob Example/, 20_000, "the chat's presence panel");
+    t.keys("Escape");
 
     // React with 🔥.
     t.type(`/react ${n} 🔥`);
@@ -199,6 +210,39 @@ describe("the interactive app in a terminal", { timeout: 300_000 }, () => {
     assertFits(t, 61);
     t.keys("Escape");
     await t.waitFor(MAIN_MENU);
+  });
+
+  it("Set my status: Busy, seen by another user; Check presence shows dots", async () => {
+    await choose(t, MAIN_MENU, "Set my status");
+    await choose(t, "Set my status", "Busy");
+    await t.waitFor((s) => s.includes(MAIN_MENU) && /Alice Example ● Busy/.test(s), 20_000, "Busy in the title bar");
+    const bob = new TeamsClient({ env: sb.envFor("bob@contoso.com") });
+    if (!(await bob.loadSession())) await bob.signInWithPassword("bob@contoso.com", sb.emulator.password);
+    const alice = (await bob.middleTier.getUserByEmail("alice@contoso.com"))!;
+    const [seen] = await bob.presence.getPresence([alice.mri]);
+    assert.equal(seen?.availability, "Busy", "Bob sees Alice as Busy");
+    await bob.presence.setStatus("DoNotDisturb");
+    await choose(t, MAIN_MENU, "Check presence");
+    await t.waitFor(/[●○?] Bob Example\s+Do not disturb/, 20_000, "Bob's presence with a dot");
+    t.keys("Escape");
+    await t.waitFor(MAIN_MENU);
+  });
+
+  it("Accounts: sign in to another account right there, then switch back", async () => {
+    await choose(t, MAIN_MENU, "Accounts");
+    await choose(t, "Accounts", "Sign in to another account");
+    await t.waitFor("? A short name for the new account");
+    t.type("bob");
+    t.keys("Enter");
+    const screen = await t.waitFor((s) => s.split("Paste the address here").length > 2, 30_000, "a second sign-in");
+    const url = [...screen.matchAll(/(http:\/\/127\.0\.0\.1:\d+\/login\/\S+)/g)].at(-1)?.[1];
+    assert.ok(url, "the sign-in address is shown");
+    t.type(await signInByForm(url, "bob@contoso.com", sb.emulator.password));
+    t.keys("Enter");
+    await t.waitFor((s) => s.includes(MAIN_MENU) && /Microsoft Teams\s+Bob Example/.test(s), 30_000, "Bob's app");
+    await choose(t, MAIN_MENU, "Accounts");
+    await choose(t, "Accounts", "Switch to Alice Example");
+    await t.waitFor((s) => s.includes(MAIN_MENU) && /Microsoft Teams\s+Alice Example/.test(s), 30_000, "Alice again");
   });
 
   it("Ctrl+C at the main menu leaves, and the shell is cooked again", async () => {

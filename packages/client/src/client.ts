@@ -15,13 +15,13 @@ import {
   passwordLogin,
 } from "./auth/login.js";
 import { OAuthClient } from "./auth/oauth.js";
-import { type AccountKind, type CloudName, resolveCloud } from "./auth/profiles.js";
+import { type AccountKind, type CloudName, resolveCloud, searchHosts } from "./auth/profiles.js";
 import { parseSession } from "./auth/session.js";
 import { type AuthStatus, sessionStatus } from "./auth/status.js";
 import { AutoTokenStore, MemoryTokenStore, type TokenStore } from "./auth/store.js";
 import { TokenManager } from "./auth/token-manager.js";
 import { AuthenticationError, InvalidArgumentError } from "./errors.js";
-import { createDefaultFetch, type Env } from "./http/fetch.js";
+import { createDefaultFetch, createStreamingFetch, type Env } from "./http/fetch.js";
 import { redactingLogger } from "./http/logger.js";
 import { Redactor } from "./http/redact.js";
 import { createTransport, type TeamsTransport } from "./http/transport.js";
@@ -36,9 +36,11 @@ import {
 } from "./services/chat/index.js";
 import { ContactsService } from "./services/contacts/index.js";
 import { toTenant } from "./services/map.js";
+import { MediaService } from "./services/media/index.js";
 import { MiddleTierService } from "./services/middle-tier.js";
 import { NameResolver } from "./services/names.js";
 import { PresenceService } from "./services/presence/index.js";
+import { SearchService } from "./services/search/index.js";
 
 /** What every sign-in method accepts besides its own options. */
 export interface SignInOptions {
@@ -89,6 +91,10 @@ export class TeamsClient {
   readonly presence: PresenceService;
   /** Display names for MRIs and titles for conversations, cached and batched. */
   readonly names: NameResolver;
+  /** Message search and people suggestions (Substrate; msgsearch for consumer accounts). */
+  readonly search: SearchService;
+  /** File and image upload and download (AMS). */
+  readonly media: MediaService;
   readonly #options: TeamsClientOptions;
   readonly #env: Env;
   readonly #cloud: CloudName;
@@ -135,6 +141,8 @@ export class TeamsClient {
     // the authenticated transport that shares the same fetch, clock and redactor.
     const base = {
       fetch: fetchImpl,
+      // Streamed uploads go around undici's fetch, which buffers them whole; an injected fetch is used as is.
+      uploadFetch: options.fetch ?? createStreamingFetch(this.#env),
       redactor: this.#redactor,
       logger: this.#logger,
       timeout: options.timeout ?? DEFAULT_OPTIONS.timeout,
@@ -183,6 +191,13 @@ export class TeamsClient {
     });
     this.chat = new ChatService(this.context, { names: this.names });
     this.contacts = new ContactsService(this.context, { chat: this.chat, names: this.names, presence: this.presence });
+    this.search = new SearchService(this.context, {
+      hosts: () => searchHosts(tokens.cloud, tokens.roots()),
+      names: this.names,
+    });
+    this.media = new MediaService(this.context, {
+      send: (conversationId, message, o) => this.chat.writer.sendComposed(conversationId, message, o),
+    });
   }
 
   /** Recent conversations with display titles (shortcut for `chat.getConversations`). */

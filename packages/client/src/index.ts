@@ -64,17 +64,23 @@ export type {
   Transport,
 } from "./http/types.js";
 export type {
+  Attachment,
   ConsumptionHorizon,
   Conversation,
   ConversationDetails,
   ConversationMember,
   CreatedChat,
+  DownloadedFile,
+  HighlightPart,
   Message,
   MessageActivity,
   Person,
+  PersonSuggestion,
   Reaction,
+  SearchResult,
   SentMessage,
   TenantInfo,
+  UploadedFile,
   UserProfile,
 } from "./models.js";
 export { DEFAULT_OPTIONS, type TeamsClientOptions } from "./options.js";
@@ -105,6 +111,15 @@ export {
   ContactsService,
 } from "./services/contacts/index.js";
 export type { MentionInput } from "./services/content.js";
+export {
+  type DownloadOptions,
+  MEDIA_DEFAULTS,
+  type MediaMessage,
+  MediaService,
+  type Progress,
+  type UploadOptions,
+  type UploadSource,
+} from "./services/media/index.js";
 export { MiddleTierService, SHORT_PROFILE_BATCH_SIZE } from "./services/middle-tier.js";
 export { joinNames, NAME_RESOLVER_DEFAULTS, NameResolver, type NameResolverOptions } from "./services/names.js";
 export {
@@ -117,3 +132,9 @@ export {
   type PresenceSubscription,
   type StatusMessage,
 } from "./services/presence/index.js";
+export {
+  SEARCH_DEFAULTS,
+  type SearchHosts,
+  type SearchMessagesOptions,
+  SearchService,
+} from "./services/search/index.js";

@@ -30,6 +30,7 @@ import {
   type Roots,
   resolveRoots,
   scopeForAudience,
+  searchHosts,
 } from "./profiles.js";
 import { type AccountInfo, parseSession, type Session, serializeSession } from "./session.js";
 import type { TokenStore } from "./store.js";
@@ -169,6 +170,8 @@ export class TokenManager implements TokenSource {
       add(r.loginUrl);
       add(r.baseUrl);
     }
+    // Message search is not in regionGtms (§4): its hosts come with the cloud.
+    for (const host of Object.values(searchHosts(this.#o.cloud, this.roots()))) add(host);
     return out;
   }
 

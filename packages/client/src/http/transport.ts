@@ -3,6 +3,7 @@
  * policy, retries with backoff and Retry-After, per-attempt timeouts, 401 → refresh → retry once,
  * typed errors and redacted logging (GUIDE §2).
  */
+import { amsSkypeTokenAuthorization } from "@teams-api/protocol";
 import {
   AbortError,
   ConnectionError,
@@ -12,6 +13,7 @@ import {
   TimeoutError,
 } from "../errors.js";
 import {
+  type BodyFactory,
   BodyTooLargeError,
   DEFAULT_MAX_RESPONSE_BYTES,
   describeBytes,
@@ -38,6 +40,8 @@ export { assertCredentialTarget, buildUrl, isLoopback, originOf } from "./policy
 
 export interface TransportOptions {
   fetch: FetchLike;
+  /** For requests with a streamed body (uploads). @default `fetch` */
+  uploadFetch?: FetchLike | undefined;
   redactor: Redactor;
   logger?: Logger | undefined;
   /** Per-attempt timeout in ms. @default 30000 */
@@ -153,7 +157,7 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
   interface Exchange {
     method: HttpMethod;
     url: URL;
-    body: RequestBody | undefined;
+    body: RequestBody | BodyFactory | undefined;
     /** Headers for one attempt to `url`; `reauth` is true once, after a 401. */
     headers(url: URL, reauth: boolean): Promise<Headers>;
     idempotent: boolean;
@@ -180,12 +184,23 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
   ): Promise<{ response: Response; url: URL }> => {
     let url = ex.url;
     let method: string = ex.method;
-    let body = ex.body;
+    let body = typeof ex.body === "function" ? await ex.body() : ex.body;
     for (let hop = 0; ; hop++) {
       const headers = await ex.headers(url, reauth);
       let response: Response;
       try {
-        response = await options.fetch(url, { method, headers, body: body ?? null, signal, redirect: "manual" });
+        const init: RequestInit & { duplex?: "half" } = {
+          method,
+          headers,
+          body: body ?? null,
+          signal,
+          redirect: "manual",
+        };
+        // A streamed body (uploads) must say so to fetch.
+        if (body && typeof body === "object" && (Symbol.asyncIterator in body || body instanceof ReadableStream)) {
+          init.duplex = "half";
+        }
+        response = await (init.duplex && options.uploadFetch ? options.uploadFetch : options.fetch)(url, init);
       } catch (err) {
         throw new FetchFailed(err);
       }
@@ -383,6 +398,11 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
       if (auth.kind === "none" || !tokens) return h;
       assertCredentialTarget(target, tokens.trustedOrigins(), redactor);
       const signalOpt = req.signal ? { signal: req.signal } : {};
+      if (auth.kind === "skype_token") {
+        const token = await tokens.skypeToken({ ...signalOpt, ...(reauth && sentSkype ? { stale: sentSkype } : {}) });
+        sentSkype = token;
+        h.set("authorization", amsSkypeTokenAuthorization(token));
+      }
       if (auth.kind === "skypetoken" || auth.kind === "bearer+skypetoken") {
         const token = await tokens.skypeToken({ ...signalOpt, ...(reauth && sentSkype ? { stale: sentSkype } : {}) });
         sentSkype = token;
@@ -436,6 +456,10 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
       }
     }
     const type = req.responseType ?? "json";
+    if (type === "stream") {
+      release();
+      return { status: response.status, headers: response.headers, body: response.body as T, requestId };
+    }
     if (type === "none") {
       release();
       await discard(response);

@@ -135,6 +135,23 @@ export class MessageWriter {
     return this.#sendComposed(conversationId, { ...reply, content: quote + reply.content }, options);
   }
 
+  /**
+   * Sends a body another service composed (the media service's file and image messages) through
+   * the same exactly-once path as every send.
+   */
+  sendComposed(
+    conversationId: string,
+    composed: { content: string; messagetype: string; amsreferences?: string[] },
+    options: SendMessageOptions = {},
+  ): Promise<SentMessage> {
+    checkConversationId(conversationId);
+    const { amsreferences, ...rest } = composed;
+    return this.#sendComposed(conversationId, rest, {
+      ...options,
+      ...(amsreferences ? { amsReferences: amsreferences } : {}),
+    });
+  }
+
   async #sendComposed(conversationId: string, composed: Composed, options: SendMessageOptions): Promise<SentMessage> {
     const clientMessageId = options.clientMessageId ?? newClientMessageId();
     checkClientMessageId(clientMessageId);
