@@ -31,6 +31,7 @@ export {
   BadRequestError,
   ConflictError,
   ConnectionError,
+  DeliveryUnknownError,
   ERROR_CODES,
   type ErrorCode,
   InvalidArgumentError,
