@@ -4,6 +4,7 @@ import type { TrouterHub } from "./services/trouter/hub.js";
 import type { Directory, User } from "./state/directory.js";
 import type { StoreEventBus } from "./state/events.js";
 import type { MediaStore } from "./state/media.js";
+import type { PresenceStore } from "./state/presence.js";
 
 /**
  * Switches between the variants sources disagree on ([DISAGREE] in PROTOCOL.md). Defaults are the
@@ -71,6 +72,8 @@ export interface EmulatorContext {
   readonly media: MediaStore;
   /** The store event bus: stores raise changes here once; push and pubsub subscribe. */
   readonly events: StoreEventBus;
+  /** Unified presence: endpoints, forced statuses, notes, pubsub subscriptions. */
+  readonly presence: PresenceStore;
   /** Trouter (push): allocations, sockets, the registrar's registrations; `deliver()` pushes to a surl. */
   readonly trouter: TrouterHub;
   /** Access log / diagnostics; never logs tokens. */

@@ -11,6 +11,8 @@ import { chatsvcRoutes } from "./services/chatsvc/routes.js";
 import { loginRoutes } from "./services/login/routes.js";
 import { createTokenService, type TokenLifetimes } from "./services/login/tokens.js";
 import { mtRoutes } from "./services/mt/routes.js";
+import { presencePubsub } from "./services/presence/pubsub.js";
+import { presenceRoutes } from "./services/presence/routes.js";
 import { registrarRoutes } from "./services/registrar/routes.js";
 import { searchRoutes } from "./services/search/routes.js";
 import { DEFAULT_TROUTER_TIMINGS, TrouterHub, type TrouterTimings } from "./services/trouter/hub.js";
@@ -18,6 +20,8 @@ import { trouterControlRoutes, trouterRoutes } from "./services/trouter/routes.j
 import { DEMO_PASSWORD, Directory, type User } from "./state/directory.js";
 import { StoreEventBus } from "./state/events.js";
 import { MediaStore } from "./state/media.js";
+import { PresenceStore } from "./state/presence.js";
+import { seedDemoPresence } from "./state/seed-presence.js";
 
 export interface EmulatorOptions {
   /** Interface to bind. Only loopback is supported. @default "127.0.0.1" */
@@ -115,6 +119,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const events = new StoreEventBus({
       onError: (topic, err) => log(`event listener for ${topic} failed: ${String(err)}`),
     });
+    const presence = new PresenceStore({ directory, now, events });
+    if ((options.seed ?? "demo") === "demo") seedDemoPresence(presence, directory);
     trouter?.close();
     trouter = new TrouterHub(
       { origin, now, tokens, events, log },
@@ -133,15 +139,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       faults,
       media: new MediaStore({ now }),
       events,
+      presence,
       trouter,
       log,
     };
+    presencePubsub(context);
+    // Presence pushes go out over the subscriber's Trouter socket (§3.4).
+    events.on("presencePush", (e) => void trouter?.deliver(e.trouterUri, e.body, { ...e.headers }, e.subscriber));
     routes = [
       ...controlRoutes(context, () => void reset()),
       ...clockRoutes(clock),
       ...loginRoutes(context),
       ...authsvcRoutes(context),
       ...mtRoutes(context),
+      ...presenceRoutes(context, presence),
       ...amsRoutes(context),
       ...searchRoutes(context),
       ...chatsvcRoutes(context, { seed: options.seed ?? "demo" }),
@@ -156,6 +167,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     await build();
   };
   await build();
+  // Expiries (endpoints, forced statuses, notes) happen on the clock: look for them every second.
+  const sweeper = setInterval(() => context.presence.sweep(), 1000);
+  sweeper.unref();
 
   return {
     origin,
@@ -174,6 +188,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     reset,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(sweeper);
         trouter?.close();
         context.media.dispose();
         server.closeAllConnections();
