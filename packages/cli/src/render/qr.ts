@@ -5,13 +5,15 @@
  */
 import { createRequire } from "node:module";
 
-// The package's types use `export =`; load its CommonJS build and keep those types.
-const qrcode = createRequire(import.meta.url)("qrcode-generator") as typeof import("qrcode-generator");
+/** Loaded on first use: only device-code sign-in draws a QR code. */
+let qrcode: typeof import("qrcode-generator") | undefined;
 
 const QUIET = 2;
 
 /** The QR code of `text` as lines of text (each line is two module rows). */
 export function qrLines(text: string): string[] {
+  // The package's types use `export =`; load its CommonJS build and keep those types.
+  qrcode ??= createRequire(import.meta.url)("qrcode-generator") as typeof import("qrcode-generator");
   const qr = qrcode(0, "L");
   qr.addData(text);
   qr.make();
