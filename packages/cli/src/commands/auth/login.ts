@@ -172,8 +172,8 @@ export async function run(app: App, opts: LoginOptions): Promise<Identity> {
   const me = await client.whoami();
   if (app.out.json) app.out.printJson({ ...identityJson(me), account: client.account });
   else {
-    const where = client.account === DEFAULT_ACCOUNT ? "" : ` (account ${oneLine(client.account)})`;
-    app.out.success(`Signed in as ${oneLine(me.displayName)}${me.email ? ` <${oneLine(me.email)}>` : ""}${where}.`);
+    const where = client.account === DEFAULT_ACCOUNT ? "" : `, account ${oneLine(client.account)}`;
+    app.out.success(`Signed in as ${oneLine(me.displayName)}${me.email ? ` (${oneLine(me.email)})` : ""}${where}.`);
   }
   return me;
 }
