@@ -15,13 +15,13 @@ import {
   passwordLogin,
 } from "./auth/login.js";
 import { OAuthClient } from "./auth/oauth.js";
-import { type AccountKind, type CloudName, resolveCloud } from "./auth/profiles.js";
+import { type AccountKind, type CloudName, resolveCloud, searchHosts } from "./auth/profiles.js";
 import { parseSession } from "./auth/session.js";
 import { type AuthStatus, sessionStatus } from "./auth/status.js";
 import { AutoTokenStore, MemoryTokenStore, type TokenStore } from "./auth/store.js";
 import { TokenManager } from "./auth/token-manager.js";
 import { AuthenticationError, InvalidArgumentError } from "./errors.js";
-import { createDefaultFetch, type Env } from "./http/fetch.js";
+import { createDefaultFetch, createStreamingFetch, type Env } from "./http/fetch.js";
 import { redactingLogger } from "./http/logger.js";
 import { Redactor } from "./http/redact.js";
 import { createTransport, type TeamsTransport } from "./http/transport.js";
@@ -35,8 +35,11 @@ import {
   type SendMessageOptions,
 } from "./services/chat/index.js";
 import { toTenant } from "./services/map.js";
+import { MediaService } from "./services/media/index.js";
 import { MiddleTierService } from "./services/middle-tier.js";
 import { NameResolver } from "./services/names.js";
+import { PresenceService } from "./services/presence/index.js";
+import { SearchService } from "./services/search/index.js";
 
 /** What every sign-in method accepts besides its own options. */
 export interface SignInOptions {
@@ -81,8 +84,14 @@ export class TeamsClient {
   readonly chat: ChatService;
   /** Profiles, user lookup, tenants (the middle tier). */
   readonly middleTier: MiddleTierService;
+  /** Availability, status and status message, the running client's endpoint, subscriptions (unified presence). */
+  readonly presence: PresenceService;
   /** Display names for MRIs and titles for conversations, cached and batched. */
   readonly names: NameResolver;
+  /** Message search and people suggestions (Substrate; msgsearch for consumer accounts). */
+  readonly search: SearchService;
+  /** File and image upload and download (AMS). */
+  readonly media: MediaService;
   readonly #options: TeamsClientOptions;
   readonly #env: Env;
   readonly #cloud: CloudName;
@@ -129,10 +138,15 @@ export class TeamsClient {
     // the authenticated transport that shares the same fetch, clock and redactor.
     const base = {
       fetch: fetchImpl,
+      // Streamed uploads go around undici's fetch, which buffers them whole; an injected fetch is used as is.
+      uploadFetch: options.fetch ?? createStreamingFetch(this.#env),
       redactor: this.#redactor,
       logger: this.#logger,
       timeout: options.timeout ?? DEFAULT_OPTIONS.timeout,
       maxRetries: options.maxRetries ?? DEFAULT_OPTIONS.maxRetries,
+      deadline: options.deadline ?? DEFAULT_OPTIONS.deadline,
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_OPTIONS.maxResponseBytes,
+      onRetryWait: options.onRetryWait,
       // The transport keeps wall-clock time: Retry-After dates are the server's, not the injected clock's.
       ...(options.testHooks?.random ? { random: options.testHooks.random } : {}),
     };
@@ -167,11 +181,19 @@ export class TeamsClient {
     };
 
     this.middleTier = new MiddleTierService(this.context);
+    this.presence = new PresenceService(this.context);
     this.names = new NameResolver(this.context, {
       middleTier: this.middleTier,
       threadMembers: (id, o) => this.chat.threadMembers(id, o),
     });
     this.chat = new ChatService(this.context, { names: this.names });
+    this.search = new SearchService(this.context, {
+      hosts: () => searchHosts(tokens.cloud, tokens.roots()),
+      names: this.names,
+    });
+    this.media = new MediaService(this.context, {
+      send: (conversationId, message, o) => this.chat.writer.sendComposed(conversationId, message, o),
+    });
   }
 
   /** Recent conversations with display titles (shortcut for `chat.getConversations`). */
@@ -392,6 +414,8 @@ export class TeamsClient {
 
   /** Signs out: forgets the session and deletes the stored tokens; `all` signs every account out. */
   async logout(options: { all?: boolean } = {}): Promise<void> {
+    // Offline at once for everyone else: the presence endpoint goes before the tokens do.
+    await this.presence.stop().catch(() => {});
     await this.#tokens.logout();
     await this.#accounts?.remove(this.#account);
     if (options.all && this.#accounts) {

@@ -34,6 +34,7 @@ export {
   ERROR_CODES,
   type ErrorCode,
   InvalidArgumentError,
+  MessageTooLargeError,
   NotFoundError,
   NotSignedInError,
   PermissionDeniedError,
@@ -56,23 +57,30 @@ export type {
   Identity,
   Logger,
   RequestOptions,
+  RetryWait,
   ServiceContext,
   TokenRequestOptions,
   TokenSource,
   Transport,
 } from "./http/types.js";
 export type {
+  Attachment,
   ConsumptionHorizon,
   Conversation,
   ConversationDetails,
   ConversationMember,
   CreatedChat,
+  DownloadedFile,
+  HighlightPart,
   Message,
   MessageActivity,
   Person,
+  PersonSuggestion,
   Reaction,
+  SearchResult,
   SentMessage,
   TenantInfo,
+  UploadedFile,
   UserProfile,
 } from "./models.js";
 export { DEFAULT_OPTIONS, type TeamsClientOptions } from "./options.js";
@@ -97,5 +105,30 @@ export type { ReadState } from "./services/chat/read-state.js";
 export type { Threads } from "./services/chat/threads.js";
 export type { MessageWriter } from "./services/chat/write.js";
 export type { MentionInput } from "./services/content.js";
+export {
+  type DownloadOptions,
+  MEDIA_DEFAULTS,
+  type MediaMessage,
+  MediaService,
+  type Progress,
+  type UploadOptions,
+  type UploadSource,
+} from "./services/media/index.js";
 export { MiddleTierService, SHORT_PROFILE_BATCH_SIZE } from "./services/middle-tier.js";
 export { joinNames, NAME_RESOLVER_DEFAULTS, NameResolver, type NameResolverOptions } from "./services/names.js";
+export {
+  type DurationOptions,
+  PRESENCE_DEFAULTS,
+  type Presence,
+  type PresencePushSource,
+  PresenceService,
+  type PresenceSubscribeOptions,
+  type PresenceSubscription,
+  type StatusMessage,
+} from "./services/presence/index.js";
+export {
+  SEARCH_DEFAULTS,
+  type SearchHosts,
+  type SearchMessagesOptions,
+  SearchService,
+} from "./services/search/index.js";

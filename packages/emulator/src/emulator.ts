@@ -61,6 +61,8 @@ export interface Emulator {
   env(): Record<string, string>;
   /** Back to the seeded state: fresh data, tokens, faults. */
   reset(): Promise<void>;
+  /** Every route served, with its method and pattern (the fuzz test walks them all). */
+  routes(): readonly Route[];
   close(): Promise<void>;
 }
 
@@ -186,6 +188,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     env: () => ({ TEAMS_CLOUD: "emulator", TEAMS_LOGIN_URL: loginUrl, TEAMS_BASE_URL: origin }),
     reset,
+    routes: () => routes,
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(sweeper);

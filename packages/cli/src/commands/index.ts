@@ -10,6 +10,8 @@ import * as chats from "./chat/list.js";
 import * as chatNew from "./chat/new.js";
 import * as read from "./chat/read.js";
 import * as topic from "./chat/topic.js";
+import * as download from "./file/download.js";
+import * as upload from "./file/upload.js";
 import * as membersAdd from "./members/add.js";
 import * as membersRemove from "./members/remove.js";
 import * as del from "./message/delete.js";
@@ -18,6 +20,7 @@ import * as messages from "./message/list.js";
 import * as react from "./message/react.js";
 import * as reply from "./message/reply.js";
 import * as send from "./message/send.js";
+import * as search from "./search/messages.js";
 import type { AppFor } from "./types.js";
 
 /** Every subcommand, in the order `teams --help` lists them. */
@@ -34,6 +37,9 @@ export function registerCommands(program: Command, appFor: AppFor): void {
   react.register(program, appFor);
   read.register(program, appFor);
   topic.register(program, appFor);
+  search.register(program, appFor);
+  upload.register(program, appFor);
+  download.register(program, appFor);
 
   const chat = program.command("chat").description("create chats and show a chat's details");
   chatNew.register(chat, appFor);

@@ -6,6 +6,23 @@ export interface RequestOptions {
   /** Milliseconds for the whole call including retries' individual attempts. */
   timeout?: number;
   maxRetries?: number;
+  /** Overall milliseconds for the call: every attempt, every wait between them, the answer's body. */
+  deadline?: number;
+}
+
+/** A wait between attempts, as the transport announces it before waiting (`onRetryWait`). */
+export interface RetryWait {
+  /** Why: the service throttled (429), failed (5xx), did not answer in time, or could not be reached. */
+  reason: "rate_limited" | "server_error" | "timeout" | "connection";
+  /** How long the wait lasts. */
+  delayMs: number;
+  /** True when the service named the wait (`Retry-After`), false for the client's own backoff. */
+  retryAfter: boolean;
+  /** The number of the retry that follows the wait (1 for the first). */
+  retry: number;
+  method: string;
+  /** Redacted. */
+  url: string;
 }
 
 /** How a request authenticates (PROTOCOL.md §1.4, §2.2). */
@@ -16,7 +33,9 @@ export type AuthScheme =
   /** `Authorization: Bearer <access token for audience>`; `audience` is a resource URL or a consumer scope. */
   | { kind: "bearer"; audience: string }
   /** Middle tier style: Bearer for the audience plus `x-skypetoken`. */
-  | { kind: "bearer+skypetoken"; audience: string };
+  | { kind: "bearer+skypetoken"; audience: string }
+  /** AMS (§5.1): `Authorization: skype_token <skypetoken>`. */
+  | { kind: "skype_token" };
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
 
@@ -26,7 +45,11 @@ export interface ApiRequest extends RequestOptions {
   url: string;
   query?: Record<string, string | number | boolean | undefined>;
   headers?: Record<string, string>;
-  /** Serialized as JSON (Content-Type: application/json) unless a string or URLSearchParams. */
+  /**
+   * Serialized as JSON (Content-Type: application/json) unless a string, URLSearchParams or bytes.
+   * A function is called once per attempt and its result sent as is: a fresh stream for each try
+   * (uploads); the bytes are never buffered.
+   */
   body?: unknown;
   auth: AuthScheme;
   /**
@@ -43,8 +66,14 @@ export interface ApiRequest extends RequestOptions {
    * transport then reports the failure itself). The evidence comes back as `confirmation`.
    */
   confirmDelivered?: () => Promise<unknown>;
-  /** Response body handling. @default "json" */
-  responseType?: "json" | "text" | "none";
+  /** Largest answer body for this call (after inflation); the transport's limit by default. */
+  maxResponseBytes?: number;
+  /**
+   * Response body handling. `"stream"` hands back the body unread (a web ReadableStream) once the
+   * headers are in: the per-attempt timeout stops there, so the caller's signal governs the rest.
+   * @default "json"
+   */
+  responseType?: "json" | "text" | "none" | "stream";
 }
 
 export interface ApiResponse<T> {

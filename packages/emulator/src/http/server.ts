@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { aadstsAnswer } from "../services/login/aadsts.js";
+import { BODY_LIMITS, parseJsonLimited, readBody, serializeJson } from "./body.js";
 import { errorBody } from "./errors.js";
 import type { FaultController } from "./faults.js";
 import { type EmuRequest, type EmuResponse, HttpError, type Mount, type Route, type ServiceKind } from "./types.js";
@@ -24,7 +25,7 @@ export interface HttpCoreOptions {
  * service, with a clear "not emulated" message — never a silent 200.
  */
 export function createHttpCore(options: HttpCoreOptions): Server {
-  const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
+  const maxBody = options.maxBodyBytes ?? BODY_LIMITS.maxBytes;
 
   const serviceFor = (path: string): ServiceKind => {
     let best: Mount | undefined;
@@ -39,8 +40,9 @@ export function createHttpCore(options: HttpCoreOptions): Server {
     return best?.service ?? options.fallbackService;
   };
 
-  const send = (res: ServerResponse, requestId: string, out: EmuResponse): void => {
+  const send = (res: ServerResponse, requestId: string, answer: EmuResponse, service?: ServiceKind): void => {
     if (res.headersSent || res.destroyed) return;
+    let out = answer;
     const headers: Record<string, string> = { "x-ms-request-id": requestId, ...out.headers };
     if (out.body instanceof Readable) {
       // A streamed body (AMS views): the handler sets Content-Length; bytes flow with backpressure.
@@ -55,7 +57,12 @@ export function createHttpCore(options: HttpCoreOptions): Server {
     if (out.body === undefined || out.body === null) payload = undefined;
     else if (Buffer.isBuffer(out.body) || typeof out.body === "string") payload = out.body;
     else {
-      payload = JSON.stringify(out.body);
+      payload = serializeJson(out.body);
+      if (payload === undefined) {
+        // An answer that cannot be serialized: a 500 in the service's shape; the process lives on.
+        out = errorResponse(service ?? options.fallbackService, requestId, new Error("unserializable answer"));
+        payload = JSON.stringify(out.body);
+      }
       if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) {
         headers["Content-Type"] = "application/json; charset=utf-8";
       }
@@ -77,7 +84,7 @@ export function createHttpCore(options: HttpCoreOptions): Server {
     return { status: 500, body: errorBody(service, 500, "Internal server error.", {}, requestId) };
   };
 
-  return createServer(async (raw, res) => {
+  const handle = async (raw: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomUUID();
     const started = performance.now();
     const method = (raw.method ?? "GET").toUpperCase();
@@ -98,8 +105,16 @@ export function createHttpCore(options: HttpCoreOptions): Server {
     const streams = options.routes().some((r) => r.streamBody && r.method === method && r.pattern.test(path));
     try {
       rawBody = streams ? Buffer.alloc(0) : await readBody(raw, maxBody);
-    } catch {
-      send(res, requestId, errorResponse(service, requestId, new HttpError(413, "Request body too large.")));
+    } catch (err) {
+      send(
+        res,
+        requestId,
+        errorResponse(
+          service,
+          requestId,
+          err instanceof HttpError ? err : new HttpError(400, "The request body could not be read."),
+        ),
+      );
       return;
     }
 
@@ -158,12 +173,7 @@ export function createHttpCore(options: HttpCoreOptions): Server {
         params,
         raw,
         json<T>(): T {
-          const text = rawBody.toString("utf8");
-          try {
-            return JSON.parse(text) as T;
-          } catch {
-            throw new HttpError(400, "The request body is not valid JSON.");
-          }
+          return parseJsonLimited<T>(rawBody.toString("utf8"));
         },
         form() {
           return new URLSearchParams(rawBody.toString("utf8"));
@@ -176,24 +186,16 @@ export function createHttpCore(options: HttpCoreOptions): Server {
       }
     }
     if (fault && fault.phase === "after" && answerFault()) return;
-    send(res, requestId, out);
-  });
-}
+    send(res, requestId, out, service);
+  };
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new Error("too large"));
-        req.resume();
-        return;
-      }
-      chunks.push(c);
+  // Nothing a request does may end the process: a failure outside the handlers is logged and the
+  // request answered 500 (or its connection dropped when the answer had begun).
+  return createServer((raw, res) => {
+    handle(raw, res).catch((err: unknown) => {
+      options.log?.(`request failed: ${err instanceof Error ? err.stack : String(err)}`);
+      if (!res.headersSent) send(res, "", errorResponse(options.fallbackService, "", err));
+      else res.destroy();
     });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
   });
 }

@@ -1,5 +1,5 @@
 /** Message content codecs: HTML ↔ text, mentions, reply quotes, reactions, system messages. */
-export { emoticonToEmoji } from "./emoji.js";
+export { emojiToEmoticon, emoticonToEmoji } from "./emoji.js";
 export {
   type Emotion,
   type EmotionUser,
@@ -13,6 +13,7 @@ export {
 } from "./emotions.js";
 export { escapeHtml } from "./escape.js";
 export { type HtmlToTextOptions, htmlToText } from "./html-to-text.js";
+export { formatBytes } from "./labels.js";
 export {
   type BuiltMentions,
   buildMentions,
