@@ -6,12 +6,9 @@
  */
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { approveDeviceCode } from "@teams-api/emulator";
-import { CLIENT_IDS } from "@teams-api/protocol";
+import { approveDeviceCode, webAppRefreshToken } from "@teams-api/emulator";
 import { findSecret, NODE_ARGS, ROOT, type RunResult, type Sandbox, sandbox } from "./helpers/cli.js";
-import { signInByForm } from "./helpers/signin.js";
 
 const ALICE = "alice@contoso.com";
 const HOUR = 3600_000;
@@ -126,33 +123,6 @@ function deviceCodeLogin(env: NodeJS.ProcessEnv): {
   return { prompt, done };
 }
 
-/** A refresh token of the Teams web app (single-page app: a fixed 24 h lifetime), as lifted from a browser. */
-async function webAppRefreshToken(loginUrl: string): Promise<string> {
-  const verifier = randomBytes(32).toString("base64url");
-  const q = new URLSearchParams({
-    client_id: CLIENT_IDS.teamsWeb,
-    response_type: "code",
-    redirect_uri: "https://teams.microsoft.com/v2",
-    scope: "https://api.spaces.skype.com/.default openid profile offline_access",
-    state: "s",
-    code_challenge: createHash("sha256").update(verifier).digest("base64url"),
-    code_challenge_method: "S256",
-  });
-  const landed = await signInByForm(`${loginUrl}/common/oauth2/v2.0/authorize?${q}`, ALICE, "teams-demo");
-  const res = await fetch(`${loginUrl}/common/oauth2/v2.0/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://teams.microsoft.com" },
-    body: new URLSearchParams({
-      client_id: CLIENT_IDS.teamsWeb,
-      grant_type: "authorization_code",
-      code: new URL(landed).searchParams.get("code") ?? "",
-      redirect_uri: "https://teams.microsoft.com/v2",
-      code_verifier: verifier,
-    }),
-  });
-  return ((await res.json()) as { refresh_token: string }).refresh_token;
-}
-
 describe("signing in every way, and a day later (spawned CLI)", { timeout: 480_000 }, () => {
   let sb: Sandbox;
   before(async () => {
@@ -201,7 +171,7 @@ describe("signing in every way, and a day later (spawned CLI)", { timeout: 480_0
   });
 
   it("an expired web-app session: the reason, exit 4, and `teams login` signs the same account in again", async () => {
-    const token = await webAppRefreshToken(sb.emulator.loginUrl);
+    const token = await webAppRefreshToken(sb.emulator.loginUrl, ALICE, sb.emulator.password);
     const added = await sb.run(["login", "--account", "work", "--refresh-token-stdin"], { input: `${token}\n` });
     assert.equal(added.code, 0, added.stderr);
     await clock(25 * HOUR);
