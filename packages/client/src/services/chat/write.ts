@@ -173,7 +173,9 @@ export class MessageWriter {
       ...(options.amsReferences?.length ? { amsreferences: options.amsReferences } : {}),
     };
     checkMessageSize(body.content, body.properties);
-    return deliver(core, (id, o) => this.#messages.raw(id, o), conversationId, body, options);
+    // A caller-chosen clientmessageid may be a retry after an unknown outcome: look before posting.
+    const recheck = options.clientMessageId !== undefined;
+    return deliver(core, (id, o) => this.#messages.raw(id, o), conversationId, body, { ...options, recheck });
   }
 
   /** Replaces a message's content (only your own). */
