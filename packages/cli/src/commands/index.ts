@@ -19,6 +19,7 @@ import * as reply from "./message/reply.js";
 import * as send from "./message/send.js";
 import * as search from "./search/messages.js";
 import type { AppFor } from "./types.js";
+import * as watch from "./watch/watch.js";
 
 /** Every subcommand, in the order `teams --help` lists them. */
 export function registerCommands(program: Command, appFor: AppFor): void {
@@ -37,6 +38,7 @@ export function registerCommands(program: Command, appFor: AppFor): void {
   search.register(program, appFor);
   upload.register(program, appFor);
   download.register(program, appFor);
+  watch.register(program, appFor);
 
   const chat = program.command("chat").description("create chats and show a chat's details");
   chatNew.register(chat, appFor);

@@ -4,6 +4,7 @@
  * (single-flight), and a forced refresh when a service answers 401 for the token it was sent.
  * Refresh-token grants run one at a time so a rotated refresh token is always the one used next.
  */
+import { randomUUID } from "node:crypto";
 import { CLIENT_IDS, mriFromSkypeId, orgidMri, type RegionGtms } from "@teams-api/protocol";
 import { decodeJwt } from "jose";
 import {
@@ -542,6 +543,17 @@ export class TokenManager implements TokenSource {
   async logout(): Promise<void> {
     this.#replace(undefined, true);
     await this.#o.store?.clear();
+  }
+
+  /** The session's Trouter endpoint id (epid): made once, saved with the session, reused across reconnects. */
+  async endpointId(): Promise<string> {
+    const s = this.#session;
+    if (!s) return randomUUID();
+    if (!s.endpointId) {
+      s.endpointId = randomUUID();
+      await this.#save();
+    }
+    return s.endpointId;
   }
 
   #registerSecrets(s: Session): void {

@@ -23,6 +23,7 @@ import {
   readCapped,
   serializeBody,
 } from "./body.js";
+import { confirm, settle, unknownDelivery } from "./delivery.js";
 import { apiErrorFromResponse, requestIdFrom } from "./error-map.js";
 import type { FetchLike } from "./fetch.js";
 import { assertCredentialTarget, buildUrl } from "./policy.js";
@@ -285,18 +286,15 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
                 `${label()} failed: could not reach the service${failure.cause ? ` (${String(failure.cause)})` : ""}.`,
               );
         const mayRetry = ex.idempotent || (failure.kind === "connection" && failure.notProcessed);
-        if (retries >= ex.maxRetries) {
-          // Out of retries: the last attempt may still have landed (the delivery rule holds here too).
-          if (!ex.idempotent && ex.confirmDelivered) {
-            const confirmation = await checkDelivered(ex, error);
-            if (confirmation !== undefined) return { echo: true, confirmation };
-          }
-          throw error;
-        }
         if (!mayRetry) {
-          const confirmation = await checkDelivered(ex, error);
-          if (confirmation !== undefined) return { echo: true, confirmation };
+          // The request left and the server may still be working on it: delivered if a check finds
+          // it, otherwise unknown — never sent again while it may still land.
+          if (!ex.confirmDelivered) throw error;
+          const found = await confirm(ex.confirmDelivered, ex.signal);
+          if (typeof found === "object") return { echo: true, confirmation: found.evidence };
+          throw unknownDelivery(label(), error);
         }
+        if (retries >= ex.maxRetries) throw error;
         const delay = backoffDelay(retries, random);
         if (!fits(delay)) throw error;
         log?.warn(`${label()}: ${error.message} Retrying in ${delay} ms (retry ${retries + 1} of ${ex.maxRetries}).`);
@@ -323,11 +321,8 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
           if (!ex.idempotent && !isNotProcessedStatus(response.status)) {
             if (!ex.confirmDelivered) return { ...result!, release };
             release();
-            const confirmation = await checkDelivered(ex, undefined);
-            if (confirmation !== undefined) {
-              await discard(response);
-              return { echo: true, confirmation };
-            }
+            const settled = await settle(ex.confirmDelivered, ex.signal, response, label());
+            if (settled) return { echo: true, confirmation: settled.evidence };
           }
           release();
           await discard(response);
@@ -341,34 +336,11 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
       if (response.status >= 500 && response.status !== 501 && !ex.idempotent && ex.confirmDelivered) {
         // The final answer is a server failure: the request may have landed all the same.
         release();
-        const confirmation = await checkDelivered(ex, undefined);
-        if (confirmation !== undefined) {
-          await discard(response);
-          return { echo: true, confirmation };
-        }
+        const settled = await settle(ex.confirmDelivered, ex.signal, response, label());
+        if (settled) return { echo: true, confirmation: settled.evidence };
       }
       return { ...result!, release };
     }
-  };
-
-  /**
-   * For a non-idempotent request after an ambiguous failure: did it land after all? The evidence
-   * when it did, undefined when it did not. When the check itself fails, `error` (the failure that
-   * prompted it) is thrown, or without one the request counts as not landed.
-   */
-  const checkDelivered = async (ex: Exchange, error: TeamsError | undefined): Promise<unknown> => {
-    if (!ex.confirmDelivered) {
-      if (error) throw error;
-      return undefined;
-    }
-    let evidence: unknown;
-    try {
-      evidence = await ex.confirmDelivered();
-    } catch {
-      if (error) throw error;
-      return undefined;
-    }
-    return evidence === false || evidence === null ? undefined : evidence;
   };
 
   const pause = async (ms: number, signal: AbortSignal | undefined): Promise<void> => {
