@@ -253,6 +253,8 @@ describe("the interactive app in a terminal", { timeout: 300_000 }, () => {
     assert.doesNotMatch(screen, /8:orgid|@thread/);
     t.keys("Enter");
     await t.waitFor(/Main Menu › Search › [^\n]+\n[\s\S]*\n> /, 20_000, "the chat of the result");
+    // Once loaded (a Ctrl+C during the load would cancel the load instead), Ctrl+C goes back.
+    await t.waitFor((s) => /\d+ \d\d:\d\d {2}\S/.test(s) && !s.includes("Loading messages"), 20_000, "its history");
     t.keys("C-c");
     await t.waitFor(/results? — Enter opens the chat/);
     t.keys("Escape");
