@@ -5,4 +5,4 @@ export type { FaultSpec } from "./http/faults.js";
 export type { RequestRecord } from "./http/server.js";
 export { DEMO_PASSWORD, type Tenant, type User } from "./state/directory.js";
 export { DEMO_CHAT_IDS } from "./state/seed.js";
-export { approveDeviceCode, signInByForm } from "./testing.js";
+export { approveDeviceCode, signInByForm, webAppRefreshToken } from "./testing.js";
