@@ -34,6 +34,7 @@ import {
   type GetMessagesOptions,
   type SendMessageOptions,
 } from "./services/chat/index.js";
+import { ContactsService } from "./services/contacts/index.js";
 import { toTenant } from "./services/map.js";
 import { MediaService } from "./services/media/index.js";
 import { MiddleTierService } from "./services/middle-tier.js";
@@ -84,6 +85,8 @@ export class TeamsClient {
   readonly chat: ChatService;
   /** Profiles, user lookup, tenants (the middle tier). */
   readonly middleTier: MiddleTierService;
+  /** The buddy list and the people of recent conversations, merged (names, presence when asked). */
+  readonly contacts: ContactsService;
   /** Availability, status and status message, the running client's endpoint, subscriptions (unified presence). */
   readonly presence: PresenceService;
   /** Display names for MRIs and titles for conversations, cached and batched. */
@@ -187,6 +190,7 @@ export class TeamsClient {
       threadMembers: (id, o) => this.chat.threadMembers(id, o),
     });
     this.chat = new ChatService(this.context, { names: this.names });
+    this.contacts = new ContactsService(this.context, { chat: this.chat, names: this.names, presence: this.presence });
     this.search = new SearchService(this.context, {
       hosts: () => searchHosts(tokens.cloud, tokens.roots()),
       names: this.names,

@@ -105,6 +105,12 @@ export type { Reactions } from "./services/chat/reactions.js";
 export type { ReadState } from "./services/chat/read-state.js";
 export type { Threads } from "./services/chat/threads.js";
 export type { MessageWriter } from "./services/chat/write.js";
+export {
+  type Contact,
+  type ContactSource,
+  type ContactsOptions,
+  ContactsService,
+} from "./services/contacts/index.js";
 export type { MentionInput } from "./services/content.js";
 export {
   type DownloadOptions,

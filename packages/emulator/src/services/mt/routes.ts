@@ -4,6 +4,7 @@ import { type EmuRequest, type EmuResponse, HttpError, type Route } from "../../
 import type { User } from "../../state/directory.js";
 import { membershipsOf } from "../login/memberships.js";
 import { bearerFromHeaders, emulatorTokens, type VerifiedBearer } from "../login/tokens.js";
+import { peopleHandlers } from "./people.js";
 
 /**
  * Middle tier (PROTOCOL.md §6.1–6.2) under every base a regionGtms may name: partitioned
@@ -14,9 +15,9 @@ import { bearerFromHeaders, emulatorTokens, type VerifiedBearer } from "../login
  * consumer spaces/MT scope on the consumer base; `x-skypetoken` is accepted and not required.
  *
  * Who can be seen: an enterprise caller resolves the users of its own tenant (members and guests);
- * a consumer caller resolves consumer accounts. Other MRIs are left out of fetchShortProfile, as
- * federated and consumer users have their own endpoints (fetchFederated, fetchTflConsumers), which
- * are not emulated.
+ * a consumer caller resolves consumer accounts. Other MRIs are left out of fetchShortProfile:
+ * federated and consumer users have their own endpoints (fetchFederated, fetchTflConsumers — see
+ * people.ts, with people search, the buddy list and profile pictures).
  *
  * User lookup that finds nobody: 404 `{errorCode:"UserNotFound",…}` by default; with
  * `throwIfNotFound=false` a 200 whose body has only the `type` (MT leaves null fields out, as the
@@ -38,16 +39,16 @@ export function mtRoutes(ctx: EmulatorContext): Route[] {
   const authenticate = (req: EmuRequest): VerifiedBearer => {
     const consumerBase = !req.params.part && !req.params.region;
     return tokens.verifyBearer(
-      bearerFromHeaders(req.headers),
+      bearerFromHeaders(req.headers) || cookieBearer(req.headers.cookie),
       consumerBase ? CONSUMER_AUDIENCES : ENTERPRISE_AUDIENCES,
     );
   };
 
   /** Whether the caller may see this user. */
-  const visible = (caller: VerifiedBearer, user: User): boolean =>
-    caller.user.kind === "consumer"
+  const visible = (caller: User, user: User): boolean =>
+    caller.kind === "consumer"
       ? user.kind === "consumer"
-      : user.kind === "enterprise" && user.tenantId === caller.user.tenantId;
+      : user.kind === "enterprise" && user.tenantId === caller.tenantId;
 
   const shortProfile = (user: User): WireShortProfile & Record<string, unknown> => {
     const tenant = ctx.directory.tenant(user.tenantId);
@@ -118,7 +119,7 @@ export function mtRoutes(ctx: EmulatorContext): Route[] {
     // TL sends a leading "" element; it (and any other blank) names nobody.
     const wanted = new Set((mris as string[]).map((m) => m.trim().toLowerCase()).filter(Boolean));
     const value = ctx.directory.users
-      .filter((u) => wanted.has(u.mri.toLowerCase()) && visible(caller, u))
+      .filter((u) => wanted.has(u.mri.toLowerCase()) && visible(caller.user, u))
       .map(shortProfile);
     return { status: 200, body: { type: SHORT_PROFILE_TYPE, value } };
   };
@@ -127,13 +128,19 @@ export function mtRoutes(ctx: EmulatorContext): Route[] {
     const caller = authenticate(req);
     const id = req.params.id!.trim();
     const user = /^\d+:/.test(id) ? ctx.directory.byMri(id) : ctx.directory.byLogin(id);
-    if (user && visible(caller, user))
+    if (user && (visible(caller.user, user) || people.canSee(caller.user, user)))
       return { status: 200, body: { value: fullProfile(user), type: AAD_MEMBER_TYPE } };
     if (req.url.searchParams.get("throwIfNotFound")?.toLowerCase() === "false") {
       return { status: 200, body: { type: AAD_MEMBER_TYPE } };
     }
     throw new HttpError(404, `User '${id}' was not found.`, { code: "UserNotFound" });
   };
+
+  const people = peopleHandlers({
+    ctx,
+    sameDirectory: visible,
+    shortProfile,
+  });
 
   const route = (method: string, tail: string, handler: Route["handler"]): Route => ({
     method,
@@ -144,6 +151,24 @@ export function mtRoutes(ctx: EmulatorContext): Route[] {
   return [
     route("GET", "/users/tenants", tenants),
     route("POST", "/users/fetchShortProfile", fetchShortProfile),
+    route("POST", "/users/fetchFederated", (req) => people.fetchFederated(authenticate(req).user, req)),
+    route("POST", "/users/fetchTflConsumers", (req) => people.fetchTflConsumers(authenticate(req).user, req)),
+    route("POST", "/users/searchV2", (req) => people.searchV2(authenticate(req).user, req)),
+    route("GET", "/contacts/buddylist", (req) => people.buddyList(authenticate(req).user)),
+    route("GET", "/users/(?<mri>[^/]+)/profilepicturev2", (req) =>
+      people.profilePicture(authenticate(req).user, req.params.mri!),
+    ),
     route("GET", "/users/(?!(?:tenants|fetchShortProfile)/?$)(?<id>[^/]+)", lookup),
   ];
+}
+
+/** The token of the picture cookie the web client sends (`authtoken=Bearer%3D<tok>%26Origin%3D…`), or "". */
+function cookieBearer(cookie: string | undefined): string {
+  const m = /(?:^|;\s*)authtoken=([^;]+)/.exec(cookie ?? "");
+  if (!m) return "";
+  try {
+    return /^Bearer=([^&]+)/.exec(decodeURIComponent(m[1]!))?.[1] ?? "";
+  } catch {
+    return "";
+  }
 }
