@@ -6,6 +6,8 @@
  */
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { TeamsClient } from "teams-api";
 import { displayWidth } from "../src/interactive/width.js";
@@ -21,7 +23,9 @@ const MENU_ITEMS = [
   "Send a message",
   "Check presence",
   "Set my status",
+  "Search messages",
   "New chat",
+  "Upload a file",
   "Accounts",
   "Exit",
 ];
@@ -77,14 +81,16 @@ describe("the interactive app in a terminal", { timeout: 300_000 }, () => {
       ["Send a message", "Main Menu › Send a message", "? Send to which chat?"],
       ["Check presence", "Main Menu › Presence", "? Presence of the people you chat with"],
       ["Set my status", "Main Menu › Set my status", "Appear offline"],
+      ["Search messages", "Main Menu › Search messages", "? Search messages for:"],
       ["New chat", "Main Menu › New chat", "? Who? Names"],
+      ["Upload a file", "Main Menu › Upload a file", "? Upload to which chat?"],
       ["Accounts", "Main Menu › Accounts", "Sign out of this account"],
     ];
     for (const [i, [item, crumb, question]] of visits.entries()) {
       await choose(t, MAIN_MENU, item);
       await t.waitFor((s) => s.includes(crumb) && s.includes(question), 20_000, `${item}'s screen`);
       // Leave by Esc, by the ← Back item, and by Ctrl+C in turn.
-      if (question.includes("Names")) t.keys(i % 2 ? "Escape" : "C-c");
+      if (question.startsWith("? Who? Names") || question.startsWith("? Search")) t.keys(i % 2 ? "Escape" : "C-c");
       else if (i % 3 === 0) t.keys("Escape");
       else if (i % 3 === 1) {
         t.keys("End");
@@ -161,6 +167,14 @@ describe("the interactive app in a terminal", { timeout: 300_000 }, () => {
     assert.match(screen, /Main Menu › Conversations › Bob Example/, "the screen was not cleared");
     assert.match(screen, /pong/);
     assert.doesNotMatch(title(), /PWNED/);
+
+    // /file with Tab completion sends a file; the log shows it as a file.
+    writeFileSync(join(sb.dir, "notes-for-bob.txt"), "the notes\n");
+    t.type(`/file ${sb.dir}/notes-for`);
+    t.keys("Tab");
+    await t.waitFor(`> /file ${sb.dir}/notes-for-bob.txt`, 10_000, "the completed path");
+    t.keys("Enter");
+    await t.waitFor(/You\s+📎 notes-for-bob\.txt \(10 B\)/, 30_000, "the file in the log");
   });
 
   it("Ctrl+C cancels a load and keeps the typed line; again clears it (↑ brings it back); on empty goes back", async () => {
@@ -208,6 +222,7 @@ describe("the interactive app in a terminal", { timeout: 300_000 }, () => {
     t.keys("Enter");
     await t.waitFor("? Open a chat");
     assertFits(t, 61);
+    t.resize(120, 40);
     t.keys("Escape");
     await t.waitFor(MAIN_MENU);
   });
@@ -224,6 +239,26 @@ describe("the interactive app in a terminal", { timeout: 300_000 }, () => {
     await bob.presence.setStatus("DoNotDisturb");
     await choose(t, MAIN_MENU, "Check presence");
     await t.waitFor(/[●○?] Bob Example\s+Do not disturb/, 20_000, "Bob's presence with a dot");
+    t.keys("Escape");
+    await t.waitFor(MAIN_MENU);
+  });
+
+  it("Search messages: results with names; Enter opens the chat", async () => {
+    await choose(t, MAIN_MENU, "Search messages");
+    await t.waitFor("? Search messages for:");
+    t.type("kubectl");
+    t.keys("Enter");
+    await t.waitFor(/\d+ results? — Enter opens the chat/, 30_000, "the results");
+    const screen = await t.waitFor(/❯ [^\n]*: [^\n]*kubectl/, 10_000, "a result naming its sender");
+    assert.doesNotMatch(screen, /8:orgid|@thread/);
+    t.keys("Enter");
+    await t.waitFor(/Main Menu › Search › [^\n]+\n[\s\S]*\n> /, 20_000, "the chat of the result");
+    // Once loaded (a Ctrl+C during the load would cancel the load instead), Ctrl+C goes back.
+    await t.waitFor((s) => /\d+ \d\d:\d\d {2}\S/.test(s) && !s.includes("Loading messages"), 20_000, "its history");
+    t.keys("C-c");
+    await t.waitFor(/results? — Enter opens the chat/);
+    t.keys("Escape");
+    await t.waitFor("? Search messages for:");
     t.keys("Escape");
     await t.waitFor(MAIN_MENU);
   });

@@ -1,7 +1,8 @@
 // The public surface of `teams-api`: an explicit list of named exports (GUIDE §1).
 
 /** A fresh clientmessageid (the idempotency key of a send); built by the protocol package. */
-export { newClientMessageId } from "@teams-api/protocol";
+// ── Realtime ────────────────────────────────────────────────────────────────────────────────────
+export { newClientMessageId, parseTrouterEvent, type TrouterEvent } from "@teams-api/protocol";
 // ── Auth ────────────────────────────────────────────────────────────────────────────────────────
 export { type AccountEntry, AccountRegistry, checkAccountName, DEFAULT_ACCOUNT } from "./auth/accounts.js";
 export {
@@ -85,6 +86,17 @@ export type {
   UserProfile,
 } from "./models.js";
 export { DEFAULT_OPTIONS, type TeamsClientOptions } from "./options.js";
+export { DEFAULT_REALTIME_TIMINGS, RealtimeListener } from "./realtime/index.js";
+export type {
+  RealtimeEndpoint,
+  RealtimeEvent,
+  RealtimeEventType,
+  RealtimeMessageEvent,
+  RealtimeOptions,
+  RealtimeState,
+  RealtimeTimings,
+  ResumeReason,
+} from "./realtime/types.js";
 export type { Conversations } from "./services/chat/conversations.js";
 // ── Services ────────────────────────────────────────────────────────────────────────────────────
 export {

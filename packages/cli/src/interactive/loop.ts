@@ -11,6 +11,7 @@ import { COMMAND, type Ctx } from "./context.js";
 import { menu } from "./menu.js";
 import { type AccountsResult, accountsScreen, SIGNED_OUT } from "./screens/accounts.js";
 import { conversationsScreen, readScreen, sendScreen } from "./screens/chats.js";
+import { searchScreen, uploadScreen } from "./screens/files.js";
 import { chatWithScreen, newChatScreen } from "./screens/people.js";
 import { checkPresenceScreen, refreshOwnStatus, setStatusScreen } from "./screens/presence.js";
 import { Term } from "./term.js";
@@ -22,7 +23,18 @@ export interface InteractiveOptions {
   banner?: string;
 }
 
-type Item = "chat" | "conversations" | "read" | "send" | "presence" | "status" | "newchat" | "accounts" | "exit";
+type Item =
+  | "chat"
+  | "conversations"
+  | "read"
+  | "send"
+  | "presence"
+  | "status"
+  | "search"
+  | "newchat"
+  | "upload"
+  | "accounts"
+  | "exit";
 
 const MAIN_MENU: ReadonlyArray<{ label: string; value: Item }> = [
   { label: "Chat with someone", value: "chat" },
@@ -31,7 +43,9 @@ const MAIN_MENU: ReadonlyArray<{ label: string; value: Item }> = [
   { label: "Send a message", value: "send" },
   { label: "Check presence", value: "presence" },
   { label: "Set my status", value: "status" },
+  { label: "Search messages", value: "search" },
   { label: "New chat", value: "newchat" },
+  { label: "Upload a file", value: "upload" },
   { label: "Accounts", value: "accounts" },
   { label: "Exit", value: "exit" },
 ];
@@ -43,6 +57,8 @@ const SCREENS: Record<Exclude<Item, "exit" | "accounts">, (ctx: Ctx) => Promise<
   send: sendScreen,
   presence: checkPresenceScreen,
   status: setStatusScreen,
+  search: searchScreen,
+  upload: uploadScreen,
   newchat: newChatScreen,
 };
 

@@ -6,6 +6,7 @@ import type { Message } from "teams-api";
 import { reactionKeyFromInput, reactionLabel } from "../../render/reactions.js";
 import { oneLine } from "../../render/sanitize.js";
 import { explain } from "../context.js";
+import { uploadTo } from "../screens/files.js";
 import { presenceDetail, presenceDot } from "../screens/presence.js";
 import type { ChatView } from "./view.js";
 
@@ -171,6 +172,19 @@ export const COMMANDS: Command[] = [
         (signal) => v.ctx.client.chat.setTopic(v.conv.id, topic, { signal }),
         "Topic set.",
       );
+    },
+  },
+  {
+    name: "file",
+    args: "<path>",
+    help: "send a file (Tab completes the path)",
+    async run(v, rest) {
+      if (!rest.trim()) {
+        v.ui.notice("Name the file: /file <path> (Tab completes it).", "warn");
+        return;
+      }
+      if (!(await uploadTo(v.ctx, v.conv.id, v.conv.title, rest))) v.input.set(`/file ${rest}`);
+      else await v.refresh("Refreshing…");
     },
   },
   {

@@ -84,6 +84,8 @@ export function compose(content: string, opts: ComposeOptions): Composed {
 export class MessageWriter {
   readonly #core: ChatCore;
   readonly #messages: Messages;
+  /** The last 1,000 clientmessageids this client sent: the realtime listener drops their echoes. */
+  readonly sentIds = new Set<string>();
 
   constructor(core: ChatCore, messages: Messages) {
     this.#core = core;
@@ -155,6 +157,8 @@ export class MessageWriter {
   async #sendComposed(conversationId: string, composed: Composed, options: SendMessageOptions): Promise<SentMessage> {
     const clientMessageId = options.clientMessageId ?? newClientMessageId();
     checkClientMessageId(clientMessageId);
+    this.sentIds.add(clientMessageId);
+    if (this.sentIds.size > 1000) this.sentIds.delete(this.sentIds.values().next().value as string);
     const core = this.#core;
     const me = await core.self(options);
     const properties: Record<string, string> = {};

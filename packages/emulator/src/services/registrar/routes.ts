@@ -28,7 +28,7 @@ export function registrarRoutes(ctx: EmulatorContext, store: RegistrarStore): Ro
     if (!store.delete(user.mri, req.params.id ?? "")) throw new HttpError(404, "Registration not found.");
     return { status: 202 };
   };
-  const base = String.raw`^/registrar/prod/[Vv]2/registrations`;
+  const base = "^/registrar/prod/[Vv]2/registrations";
   return [
     { method: "POST", pattern: new RegExp(`${base}/?$`), service: "trouter", handler: post },
     { method: "DELETE", pattern: new RegExp(`${base}/(?<id>[^/]+)$`), service: "trouter", handler: del },
