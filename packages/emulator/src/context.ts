@@ -1,6 +1,10 @@
 import type { RegionGtms } from "@teams-api/protocol";
 import type { FaultController } from "./http/faults.js";
-import type { Directory, User } from "./state/directory.js";
+import { createTokenService, type EmulatorTokenService, type TokenLifetimes } from "./services/login/tokens.js";
+import { ChatState } from "./state/chat.js";
+import { Directory, type Tenant, type User } from "./state/directory.js";
+import { seedDemoChats } from "./state/seed.js";
+import type { CloudKind, EmulatorUrls } from "./urls.js";
 
 /**
  * Switches between the variants sources disagree on ([DISAGREE] in PROTOCOL.md). Defaults are the
@@ -37,94 +41,110 @@ export interface BearerIdentity {
   readonly exp: number;
 }
 
-/** Mints and verifies every token the emulator issues (owned by services/login). */
-export interface TokenService {
-  /** Verifies `Authentication: skypetoken=…` / `X-Skypetoken` on a request; throws HttpError(401) in the caller's shape. */
-  verifySkypeToken(token: string): SkypeIdentity;
-  /** Verifies a Bearer access token and its audience; throws HttpError(401). */
-  verifyBearer(token: string, audience: string | readonly string[]): BearerIdentity;
-  /** Mints a skypetoken for a user (authsvc). */
-  mintSkypeToken(user: User): { token: string; expiresIn: number };
-  /** Makes every token issued so far invalid as expired (fault injection: token expiry). */
-  expireAll(): void;
-}
-
-export interface EmulatorContext {
-  /** `http://127.0.0.1:<port>` */
-  readonly origin: string;
-  /** Sign-in root standing in for login.microsoftonline.com: `${origin}/login`. */
-  readonly loginUrl: string;
-  /** Teams root standing in for teams.microsoft.com / teams.live.com: `${origin}`. */
-  readonly baseUrl: string;
-  /** Emulator clock, epoch ms (injectable for tests). */
-  now(): number;
-  /** The service map handed out by authz: every URL points at this emulator. */
-  regionGtms(kind: "enterprise" | "consumer"): RegionGtms;
+export interface ContextOptions {
+  readonly urls: EmulatorUrls;
+  readonly now: () => number;
   readonly variants: Variants;
-  readonly directory: Directory;
-  readonly tokens: TokenService;
+  readonly lifetimes: TokenLifetimes;
   readonly faults: FaultController;
+  readonly log: (line: string) => void;
+  /** Demo data, or an empty world with only the directory. */
+  readonly seed: "demo" | "empty";
+}
+
+/** The stores one emulator world holds; replaced together on reset. */
+interface Stores {
+  readonly directory: Directory;
+  readonly tokens: EmulatorTokenService;
+  readonly chat: ChatState;
+}
+
+async function createStores(options: ContextOptions): Promise<Stores> {
+  const directory = new Directory();
+  const tokens = await createTokenService({
+    urls: options.urls,
+    directory,
+    now: options.now,
+    lifetimes: options.lifetimes,
+  });
+  const chat = new ChatState({
+    directory,
+    now: options.now,
+    base: () => options.urls.regionGtms("enterprise").chatService,
+    variants: options.variants,
+  });
+  if (options.seed === "demo") seedDemoChats(chat);
+  return { directory, tokens, chat };
+}
+
+/**
+ * The emulator's context (Azurite's request-listener-factory shape): it owns the stores — the
+ * directory, the token service, the chat state — with their concrete types, and every service's
+ * route table receives it. Reset swaps in fresh stores at once.
+ */
+export class EmulatorContext {
+  readonly urls: EmulatorUrls;
+  readonly variants: Variants;
+  readonly faults: FaultController;
+  readonly #options: ContextOptions;
+  #stores: Stores;
+
+  private constructor(options: ContextOptions, stores: Stores) {
+    this.#options = options;
+    this.urls = options.urls;
+    this.variants = options.variants;
+    this.faults = options.faults;
+    this.#stores = stores;
+  }
+
+  static async create(options: ContextOptions): Promise<EmulatorContext> {
+    return new EmulatorContext(options, await createStores(options));
+  }
+
+  /** Fresh stores: the seeded directory and chats, no tokens issued. */
+  async reset(): Promise<void> {
+    this.#stores = await createStores(this.#options);
+  }
+
+  get directory(): Directory {
+    return this.#stores.directory;
+  }
+
+  get tokens(): EmulatorTokenService {
+    return this.#stores.tokens;
+  }
+
+  get chat(): ChatState {
+    return this.#stores.chat;
+  }
+
+  /** Emulator clock, epoch ms (injectable for tests). */
+  now(): number {
+    return this.#options.now();
+  }
+
   /** Access log / diagnostics; never logs tokens. */
-  log(line: string): void;
-}
+  log(line: string): void {
+    this.#options.log(line);
+  }
 
-/** The service map. Paths mirror the real hosts' path layout under one origin. */
-export function emulatorRegionGtms(origin: string, kind: "enterprise" | "consumer"): RegionGtms {
-  const mt = kind === "consumer" ? `${origin}/api/mt` : `${origin}/api/mt/part/emea-02`;
-  return {
-    ams: `${origin}/ams`,
-    amsV2: `${origin}/ams`,
-    chatService: origin,
-    chatServiceAfd: `${origin}/api/chatsvc/${kind === "consumer" ? "consumer" : "emea"}`,
-    chatServiceAggregator: `${origin}/api/csa`,
-    chatSvcAggAfd: `${origin}/api/csa/emea`,
-    chatServiceS2S: origin,
-    middleTier: mt,
-    mtImageService: mt,
-    search: `${origin}/search`,
-    searchTelemetry: `${origin}/search`,
-    unifiedPresence: `${origin}/ups/emea`,
-    teamsAndChannelsService: mt,
-    userProfileService: mt,
-    urlp: `${origin}/urlp`,
-    urlpV2: `${origin}/urlp`,
-    calling_trouterUrl: `${origin}/trouter`,
-    calling_registrarUrl: `${origin}/registrar/prod/V2/registrations`,
-    // The rest of the keys real authz answers carry (§1.7, FTA's list). They point at this emulator
-    // too, so a client never leaves it; their paths answer "not emulated" until a service lands.
-    ...Object.fromEntries(UNEMULATED_GTMS_KEYS.map((key) => [key, `${origin}/unemulated/${key}`])),
-  };
-}
+  /** The emulator's own listening origin, `http://127.0.0.1:<port>`. */
+  get origin(): string {
+    return this.urls.self;
+  }
 
-const UNEMULATED_GTMS_KEYS = [
-  "amsS2S",
-  "amdS2S",
-  "appsDataLayerService",
-  "appsDataLayerServiceS2S",
-  "appService",
-  "calling_callControllerServiceUrl",
-  "calling_callStoreUrl",
-  "calling_conversationServiceUrl",
-  "calling_keyDistributionUrl",
-  "calling_potentialCallRequestUrl",
-  "calling_sharedLineOptionsUrl",
-  "calling_udpTransportUrl",
-  "calling_uploadLogRequestUrl",
-  "callingS2S_Broker",
-  "callingS2S_CallController",
-  "callingS2S_CallStore",
-  "callingS2S_ContentProcessor",
-  "callingS2S_ConversationService",
-  "callingS2S_EnterpriseProxy",
-  "callingS2S_MediaController",
-  "callingS2S_PlatformMediaAgent",
-  "drad",
-  "mailhookS2S",
-  "mediaStream",
-  "middleTierS2S",
-  "powerPointStateService",
-  "teamsAndChannelsProvisioningService",
-  "userEntitlementService",
-  "userIntelligenceService",
-  "userProfileServiceS2S",
-] as const;
+  /** Sign-in root: `${origin}/login`, or `https://login.microsoftonline.com` in production-hosts mode. */
+  get loginUrl(): string {
+    return this.urls.login;
+  }
+
+  /** Teams root of the enterprise cloud. */
+  get baseUrl(): string {
+    return this.urls.teams("enterprise");
+  }
+
+  /** The service map authz hands out for a cloud and the caller's home tenant. */
+  regionGtms(kind: CloudKind, tenant?: Tenant): RegionGtms {
+    return this.urls.regionGtms(kind, tenant);
+  }
+}

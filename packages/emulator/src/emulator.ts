@@ -1,15 +1,14 @@
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DEFAULT_VARIANTS, type EmulatorContext, emulatorRegionGtms, type Variants } from "./context.js";
-import { controlRoutes } from "./control/routes.js";
+import { DEFAULT_VARIANTS, EmulatorContext, type Variants } from "./context.js";
+import { type HostTable, loopbackHosts, productionHosts } from "./hosts.js";
+import { createAuthenticator } from "./http/auth.js";
 import { FaultController } from "./http/faults.js";
-import { createHttpCore } from "./http/server.js";
-import type { Mount, Route } from "./http/types.js";
-import { authsvcRoutes } from "./services/authsvc/routes.js";
-import { chatsvcRoutes } from "./services/chatsvc/routes.js";
-import { loginRoutes } from "./services/login/routes.js";
-import { createTokenService, type TokenLifetimes } from "./services/login/tokens.js";
-import { mtRoutes } from "./services/mt/routes.js";
-import { DEMO_PASSWORD, Directory, type User } from "./state/directory.js";
+import { createRequestListener, createUpgradeListener } from "./http/server.js";
+import { buildServices } from "./services/index.js";
+import type { TokenLifetimes } from "./services/login/tokens.js";
+import { DEMO_PASSWORD, type User } from "./state/directory.js";
+import { type AddressMode, EmulatorUrls } from "./urls.js";
 
 export interface EmulatorOptions {
   /** Interface to bind. Only loopback is supported. @default "127.0.0.1" */
@@ -28,13 +27,20 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Random source for fault ratios. @default Math.random */
   random?: () => number;
+  /**
+   * Answer as the real Microsoft hosts, routing by `Host`, every emitted URL on the real https
+   * hostnames (PROTOCOL.md §9.6). @default false (loopback: one origin, services under prefixes)
+   */
+  productionHosts?: boolean;
 }
 
 export const DEFAULT_EMULATOR_PORT = 4380;
 
 export interface Emulator {
+  /** The emulator's own listening address, `http://127.0.0.1:<port>`. */
   readonly origin: string;
   readonly port: number;
+  readonly mode: AddressMode;
   /** Sign-in root (TEAMS_LOGIN_URL). */
   readonly loginUrl: string;
   /** Teams root (TEAMS_BASE_URL). */
@@ -50,21 +56,6 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-/** Every URL prefix a service owns; anything else is the chat service (it lives at the root, like `*.ng.msg`). */
-const MOUNTS: readonly Mount[] = [
-  { prefix: "/login", service: "login" },
-  { prefix: "/api/authsvc", service: "authsvc" },
-  { prefix: "/api/auth", service: "authsvc" },
-  { prefix: "/api/mt", service: "mt" },
-  { prefix: "/api/csa", service: "mt" },
-  { prefix: "/ups", service: "presence" },
-  { prefix: "/ams", service: "ams" },
-  { prefix: "/search", service: "search" },
-  { prefix: "/trouter", service: "trouter" },
-  { prefix: "/registrar", service: "trouter" },
-  { prefix: "/_emulator", service: "control" },
-];
-
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? "127.0.0.1";
   const now = options.now ?? Date.now;
@@ -78,61 +69,70 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   const faults = new FaultController(options.random);
   const log = options.log ?? (() => {});
-  let routes: Route[] = [];
+  const mode: AddressMode = options.productionHosts ? "production" : "loopback";
+  const urls = new EmulatorUrls(mode);
 
-  const server = createHttpCore({ routes: () => routes, mounts: MOUNTS, fallbackService: "chat", faults, log });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? DEFAULT_EMULATOR_PORT, host, () => resolve());
+  // The context and every route exist before the server accepts a connection; only the loopback
+  // origin (port 0) is bound once it listens.
+  const context = await EmulatorContext.create({
+    urls,
+    now,
+    variants,
+    lifetimes,
+    faults,
+    log,
+    seed: options.seed ?? "demo",
   });
-  const port = (server.address() as AddressInfo).port;
-  const origin = `http://${host}:${port}`;
-  const loginUrl = `${origin}/login`;
-
-  let context!: EmulatorContext;
-  const build = async (): Promise<void> => {
-    const directory = new Directory();
-    const tokens = await createTokenService({ loginUrl, directory, now, lifetimes });
-    context = {
-      origin,
-      loginUrl,
-      baseUrl: origin,
-      now,
-      regionGtms: (kind) => emulatorRegionGtms(origin, kind),
-      variants,
-      directory,
-      tokens,
-      faults,
-      log,
-    };
-    routes = [
-      ...controlRoutes(context, () => void reset()),
-      ...loginRoutes(context),
-      ...authsvcRoutes(context),
-      ...mtRoutes(context),
-      ...chatsvcRoutes(context, { seed: options.seed ?? "demo" }),
-    ];
+  const hostTable = (): HostTable => {
+    const services = buildServices(context, () => void reset());
+    return mode === "production"
+      ? productionHosts(services, () => urls.self)
+      : loopbackHosts(services, () => urls.self);
   };
+  let hosts = hostTable();
   const reset = async (): Promise<void> => {
     faults.clear();
-    await build();
+    await context.reset();
+    hosts = hostTable();
   };
-  await build();
+
+  const server = createServer(
+    createRequestListener({ hosts: () => hosts, authenticate: createAuthenticator(context), faults, log }),
+  );
+  server.on(
+    "upgrade",
+    createUpgradeListener(() => hosts),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? DEFAULT_EMULATOR_PORT, host, () => {
+      urls.bind(`http://${host}:${(server.address() as AddressInfo).port}`);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const origin = urls.self;
 
   return {
     origin,
     port,
-    loginUrl,
-    baseUrl: origin,
+    mode,
+    get loginUrl() {
+      return urls.login;
+    },
+    get baseUrl() {
+      return urls.teams("enterprise");
+    },
     password: DEMO_PASSWORD,
     get users() {
       return context.directory.users;
     },
-    get context() {
-      return context;
-    },
+    context,
     faults,
-    env: () => ({ TEAMS_CLOUD: "emulator", TEAMS_LOGIN_URL: loginUrl, TEAMS_BASE_URL: origin }),
+    env: () =>
+      mode === "production"
+        ? { TEAMS_CLOUD: "enterprise" }
+        : { TEAMS_CLOUD: "emulator", TEAMS_LOGIN_URL: urls.login, TEAMS_BASE_URL: origin },
     reset,
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,0 +1,44 @@
+import type { EmulatorContext } from "../context.js";
+import { controlRoutes } from "../control/routes.js";
+import type { ServiceKind, ServiceTable } from "../http/types.js";
+import { authsvcRoutes } from "./authsvc/routes.js";
+import { chatsvcRoutes } from "./chatsvc/routes.js";
+import { loginRoutes } from "./login/routes.js";
+import { mtRoutes } from "./mt/routes.js";
+
+/**
+ * Every service's route tables, built over one context. A service with several tables has one per
+ * place it is mounted (e.g. chat: the direct host and the AFD proxy path). `hosts.ts` mounts them.
+ */
+export interface Services {
+  readonly login: { readonly sts: ServiceTable; readonly deviceLogin: ServiceTable; readonly msa: ServiceTable };
+  readonly authsvc: { readonly enterprise: ServiceTable; readonly consumer: ServiceTable };
+  readonly mt: { readonly enterprise: ServiceTable; readonly consumer: ServiceTable };
+  readonly csa: ServiceTable;
+  readonly chat: { readonly direct: ServiceTable; readonly afd: ServiceTable };
+  readonly presence: ServiceTable;
+  readonly ams: ServiceTable;
+  readonly search: ServiceTable;
+  readonly trouter: ServiceTable;
+  readonly registrar: ServiceTable;
+  readonly control: ServiceTable;
+}
+
+/** A service not emulated yet: its prefix answers 404 "not emulated" in the service's own shape. */
+const notYet = (service: ServiceKind): ServiceTable => ({ service, routes: [] });
+
+export function buildServices(ctx: EmulatorContext, reset: () => void): Services {
+  return {
+    login: loginRoutes(ctx),
+    authsvc: authsvcRoutes(ctx),
+    mt: mtRoutes(ctx),
+    csa: notYet("csa"),
+    chat: chatsvcRoutes(ctx),
+    presence: notYet("presence"),
+    ams: notYet("ams"),
+    search: notYet("search"),
+    trouter: notYet("trouter"),
+    registrar: notYet("trouter"),
+    control: controlRoutes(ctx, reset),
+  };
+}
