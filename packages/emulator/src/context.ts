@@ -3,6 +3,7 @@ import type { FaultController } from "./http/faults.js";
 import { createTokenService, type EmulatorTokenService, type TokenLifetimes } from "./services/login/tokens.js";
 import { ChatState } from "./state/chat.js";
 import { Directory, type Tenant, type User } from "./state/directory.js";
+import { StoreEventBus } from "./state/events.js";
 import { seedDemoChats } from "./state/seed.js";
 import type { CloudKind, EmulatorUrls } from "./urls.js";
 
@@ -54,12 +55,17 @@ export interface ContextOptions {
 
 /** The stores one emulator world holds; replaced together on reset. */
 interface Stores {
+  /** The store event bus: stores raise changes here once; push and pubsub subscribe. */
+  readonly events: StoreEventBus;
   readonly directory: Directory;
   readonly tokens: EmulatorTokenService;
   readonly chat: ChatState;
 }
 
 async function createStores(options: ContextOptions): Promise<Stores> {
+  const events = new StoreEventBus({
+    onError: (topic, err) => options.log(`event listener for ${topic} failed: ${String(err)}`),
+  });
   const directory = new Directory();
   const tokens = await createTokenService({
     urls: options.urls,
@@ -72,9 +78,10 @@ async function createStores(options: ContextOptions): Promise<Stores> {
     now: options.now,
     base: () => options.urls.regionGtms("enterprise").chatService,
     variants: options.variants,
+    events,
   });
   if (options.seed === "demo") seedDemoChats(chat);
-  return { directory, tokens, chat };
+  return { events, directory, tokens, chat };
 }
 
 /**
@@ -104,6 +111,11 @@ export class EmulatorContext {
   /** Fresh stores: the seeded directory and chats, no tokens issued. */
   async reset(): Promise<void> {
     this.#stores = await createStores(this.#options);
+  }
+
+  /** The store event bus: stores raise changes here once; push and pubsub subscribe. */
+  get events(): StoreEventBus {
+    return this.#stores.events;
   }
 
   get directory(): Directory {

@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DEFAULT_VARIANTS, EmulatorContext, type Variants } from "./context.js";
+import { EmulatorClock } from "./control/clock.js";
 import { type HostTable, loopbackHosts, productionHosts } from "./hosts.js";
 import { createAuthenticator } from "./http/auth.js";
 import { FaultController } from "./http/faults.js";
@@ -58,7 +59,9 @@ export interface Emulator {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? "127.0.0.1";
-  const now = options.now ?? Date.now;
+  // The base clock plus the offset `POST /_emulator/clock` moves forward.
+  const clock = new EmulatorClock(options.now ?? Date.now);
+  const now = clock.now;
   const variants: Variants = { ...DEFAULT_VARIANTS, ...options.variants };
   const lifetimes: TokenLifetimes = {
     accessTokenSec: 3599,
@@ -84,7 +87,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     seed: options.seed ?? "demo",
   });
   const hostTable = (): HostTable => {
-    const services = buildServices(context, () => void reset());
+    const services = buildServices(context, clock, () => void reset());
     return mode === "production"
       ? productionHosts(services, () => urls.self)
       : loopbackHosts(services, () => urls.self);
@@ -92,6 +95,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let hosts = hostTable();
   const reset = async (): Promise<void> => {
     faults.clear();
+    clock.reset();
     await context.reset();
     hosts = hostTable();
   };

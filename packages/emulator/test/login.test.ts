@@ -583,11 +583,13 @@ describe("login: device code flow (§1.6)", () => {
     const wrong = await approve(String(dc.verification_uri), String(dc.user_code), "alice@contoso.com", "nope");
     assert.equal(wrong.status, 200);
     assert.match(await wrong.text(), /AADSTS50126/);
+    now += 5000; // polls at the interval (sooner answers slow_down)
     await expectAadError(await poll(String(dc.device_code)), 400, "authorization_pending", 70016);
 
     const ok = await approve(String(dc.verification_uri), String(dc.user_code), "alice@contoso.com", emu.password);
     assert.equal(ok.status, 200);
     assert.match(await ok.text(), /You have signed in/);
+    now += 5000;
     const res = await poll(String(dc.device_code));
     assert.equal(res.status, 200);
     const body = (await res.json()) as { access_token: string; refresh_token: string };

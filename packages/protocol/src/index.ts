@@ -5,4 +5,5 @@ export * from "./ids.js";
 export * from "./json.js";
 export * from "./sanitize.js";
 export * from "./time.js";
+export * from "./trouter/index.js";
 export type * from "./wire.js";

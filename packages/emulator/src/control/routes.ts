@@ -1,6 +1,7 @@
 import { DEFAULT_VARIANTS, type EmulatorContext, type Variants } from "../context.js";
 import type { FaultSpec } from "../http/faults.js";
 import { type EmuRequest, type EmuResponse, HttpError, type Route, route, type ServiceTable } from "../http/types.js";
+import { AADSTS_FAULT_PATH, AADSTS_FAULTS, isAadstsFaultCode } from "../services/login/aadsts.js";
 
 /**
  * The control plane `/_emulator/*` (GUIDE §4): health, reset, fault injection, token expiry and
@@ -12,6 +13,7 @@ import { type EmuRequest, type EmuResponse, HttpError, type Route, route, type S
  *   POST   /_emulator/reset             answers, then restores the seeded state, the start variants, no faults
  *   GET    /_emulator/faults            {faults:[…]}
  *   POST   /_emulator/faults            FaultSpec → 201 the created fault with its id
+ *                                       ({"aadsts":<code>} answers the token endpoint with that AAD error)
  *   DELETE /_emulator/faults            clears all → {cleared:n}
  *   DELETE /_emulator/faults/{id}       clears one → 204 (404 when unknown)
  *   POST   /_emulator/tokens/expire     expires every access/id/skypetoken issued so far;
@@ -20,6 +22,7 @@ import { type EmuRequest, type EmuResponse, HttpError, type Route, route, type S
  *                                       all (the next refresh answers invalid_grant AADSTS9002313)
  *   GET    /_emulator/variants          the current variants
  *   PUT    /_emulator/variants          partial Variants → the new variants
+ *   GET    /_emulator/clock             the emulator's time; POST {"advanceMs":n} moves it ahead (control/clock.ts)
  */
 
 /** The allowed values of enumerated variant fields; other fields are checked by the type of their default. */
@@ -28,7 +31,18 @@ const VARIANT_CHOICES: Readonly<Record<string, readonly unknown[]>> = {
   emotionsEncoding: ["array", "string"],
 };
 
-const FAULT_KEYS = new Set(["status", "reset", "retryAfter", "latencyMs", "count", "ratio", "method", "path", "phase"]);
+const FAULT_KEYS = new Set([
+  "aadsts",
+  "status",
+  "reset",
+  "retryAfter",
+  "latencyMs",
+  "count",
+  "ratio",
+  "method",
+  "path",
+  "phase",
+]);
 const MAX_LATENCY_MS = 120_000;
 
 /** The variants each emulator started with, so reset can restore them (the object is shared across resets). */
@@ -48,7 +62,16 @@ function objectBody(req: EmuRequest, optional = false): Record<string, unknown> 
 export function parseFaultSpec(body: Record<string, unknown>): FaultSpec {
   for (const key of Object.keys(body)) if (!FAULT_KEYS.has(key)) throw bad(`Unknown fault field '${key}'.`);
   const spec: FaultSpec = {};
-  const { status, reset, retryAfter, latencyMs, count, ratio, method, path, phase } = body;
+  const { aadsts, status, reset, retryAfter, latencyMs, count, ratio, method, path, phase } = body;
+  if (aadsts !== undefined) {
+    if (!isAadstsFaultCode(aadsts)) {
+      throw bad(`'aadsts' must be one of the emulated codes: ${Object.keys(AADSTS_FAULTS).join(", ")}.`);
+    }
+    if (status !== undefined || reset !== undefined)
+      throw bad("'aadsts' sets the status itself; drop 'status'/'reset'.");
+    spec.aadsts = aadsts;
+    if (path === undefined) spec.path = AADSTS_FAULT_PATH;
+  }
   if (status !== undefined) {
     if (!Number.isInteger(status) || (status as number) < 400 || (status as number) > 599) {
       throw bad("'status' must be an integer from 400 to 599.");
@@ -102,8 +125,8 @@ export function parseFaultSpec(body: Record<string, unknown>): FaultSpec {
   if (spec.count === undefined && spec.ratio === undefined && spec.latencyMs === undefined) {
     throw bad("A fault needs 'count', 'ratio' or 'latencyMs'.");
   }
-  if (spec.status === undefined && !spec.reset && spec.latencyMs === undefined) {
-    throw bad("A fault needs an effect: 'status', 'reset' or 'latencyMs'.");
+  if (spec.status === undefined && spec.aadsts === undefined && !spec.reset && spec.latencyMs === undefined) {
+    throw bad("A fault needs an effect: 'status', 'aadsts', 'reset' or 'latencyMs'.");
   }
   if (spec.retryAfter !== undefined && spec.status === undefined) throw bad("'retryAfter' needs a 'status'.");
   return spec;

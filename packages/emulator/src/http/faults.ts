@@ -6,6 +6,11 @@
 export interface FaultSpec {
   /** Status to answer with (429, 500, 503…). */
   status?: number;
+  /**
+   * Answer as the sign-in service does with this AADSTS error (its AAD JSON body and status; see
+   * services/login/aadsts.ts). Applies to the token endpoints unless `path` says otherwise.
+   */
+  aadsts?: number;
   /** Destroy the connection instead of answering. */
   reset?: boolean;
   /** `Retry-After` header value (seconds, or an HTTP date). */

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { HostEntry, HostTable, Mount } from "../hosts.js";
+import { aadstsAnswer } from "../services/login/aadsts.js";
 import { errorBody } from "./errors.js";
 import type { FaultController } from "./faults.js";
 import {
@@ -143,6 +144,10 @@ export function createRequestListener(
       if (!fault) return false;
       if (fault.reset) {
         raw.socket.destroy();
+        return true;
+      }
+      if (fault.aadsts !== undefined) {
+        send(res, requestId, aadstsAnswer(fault.aadsts, requestId));
         return true;
       }
       if (fault.status === undefined) return false;

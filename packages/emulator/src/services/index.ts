@@ -1,5 +1,7 @@
 import type { EmulatorContext } from "../context.js";
+import { clockRoutes, type EmulatorClock } from "../control/clock.js";
 import { controlRoutes } from "../control/routes.js";
+import { joinTables } from "../hosts.js";
 import type { ServiceKind, ServiceTable } from "../http/types.js";
 import { authsvcRoutes } from "./authsvc/routes.js";
 import { chatsvcRoutes } from "./chatsvc/routes.js";
@@ -27,7 +29,7 @@ export interface Services {
 /** A service not emulated yet: its prefix answers 404 "not emulated" in the service's own shape. */
 const notYet = (service: ServiceKind): ServiceTable => ({ service, routes: [] });
 
-export function buildServices(ctx: EmulatorContext, reset: () => void): Services {
+export function buildServices(ctx: EmulatorContext, clock: EmulatorClock, reset: () => void): Services {
   return {
     login: loginRoutes(ctx),
     authsvc: authsvcRoutes(ctx),
@@ -39,6 +41,6 @@ export function buildServices(ctx: EmulatorContext, reset: () => void): Services
     search: notYet("search"),
     trouter: notYet("trouter"),
     registrar: notYet("trouter"),
-    control: controlRoutes(ctx, reset),
+    control: joinTables(controlRoutes(ctx, reset), clockRoutes(clock)),
   };
 }

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import {
+  buildEventMessage,
   mriLocalPart,
   parseOneOnOneThreadId,
   parseReplyChainId,
   toTeamsTimestamp,
-  type WireEventMessage,
   type WireResourceType,
 } from "@teams-api/protocol";
 import type { Variants } from "../context.js";
@@ -28,12 +28,10 @@ import {
   wireThreadResourceProperties,
 } from "./chat-wire.js";
 import type { Directory, User } from "./directory.js";
+import { type ChatStoreEvent, StoreEventBus } from "./events.js";
 
 /** An event for the real-time layer: deliver `event` to every user in `to` (the sender included). */
-export interface ChatEvent {
-  readonly to: readonly string[];
-  readonly event: WireEventMessage;
-}
+export type ChatEvent = ChatStoreEvent;
 
 export type ChatEventListener = (e: ChatEvent) => void;
 
@@ -43,6 +41,8 @@ export interface ChatStateOptions {
   /** Chat service root used in event links (`regionGtms.chatService`); a function when bound late. */
   base: string | (() => string);
   variants: Pick<Variants, "emotionsEncoding">;
+  /** The store event bus chat changes are raised on (the context's). @default a private bus */
+  events?: StoreEventBus;
 }
 
 /** What a client may send as a message (§2.8), already type-checked by the route. */
@@ -117,7 +117,8 @@ export class ChatState {
   readonly threads = new Map<string, StoredThread>();
   readonly #notes = new Map<string, StoredThread>();
   readonly #userProperties = new Map<string, Record<string, string>>();
-  readonly #listeners = new Set<ChatEventListener>();
+  /** Where every change is raised, once (push and the control plane subscribe). */
+  readonly events: StoreEventBus;
   #eventId = 1000;
 
   constructor(options: ChatStateOptions) {
@@ -126,6 +127,7 @@ export class ChatState {
     const base = options.base;
     this.#base = typeof base === "string" ? () => base : base;
     this.variants = options.variants;
+    this.events = options.events ?? new StoreEventBus();
   }
 
   /** Chat service root used in event links. */
@@ -141,37 +143,23 @@ export class ChatState {
 
   /** Subscribes to events; returns the unsubscribe function. */
   onEvent(listener: ChatEventListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.events.on("chat", listener);
   }
 
   #emit(to: readonly string[], resourceType: WireResourceType, resourceLink: string, resource: unknown): void {
-    if (this.#listeners.size === 0 || to.length === 0) return;
-    const event: WireEventMessage = {
-      id: ++this.#eventId,
-      type: "EventMessage",
-      resourceType,
-      time: new Date(this.now()).toISOString(),
-      resourceLink,
-      resource,
-    };
-    for (const l of this.#listeners) {
-      try {
-        l({ to: [...to], event });
-      } catch {
-        // a failing listener must not break the request that caused the event
-      }
-    }
+    if (!this.events.has("chat") || to.length === 0) return;
+    const event = buildEventMessage({ id: ++this.#eventId, resourceType, time: this.now(), resourceLink, resource });
+    this.events.emit("chat", { to: [...to], event });
   }
 
   #emitNewMessage(t: StoredThread, m: StoredMessage, to: readonly string[] = [...t.members.keys()]): void {
-    if (this.#listeners.size === 0) return;
+    if (!this.events.has("chat")) return;
     const resource = { ...wireMessage(m, this.wireOptions), threadtopic: t.topic, counterpartymessageid: String(m.id) };
     this.#emit(to, "NewMessage", messageUrl(this.base, messageConversationPath(m), m.id), resource);
   }
 
   #emitMessageUpdate(t: StoredThread, m: StoredMessage): void {
-    if (this.#listeners.size === 0) return;
+    if (!this.events.has("chat")) return;
     const resource = {
       ...wireMessage(m, this.wireOptions),
       ...(m.skypeeditedid !== undefined ? { skypeeditedid: m.skypeeditedid } : {}),
@@ -186,7 +174,7 @@ export class ChatState {
   }
 
   #emitConversationUpdate(t: StoredThread, users: Iterable<string>): void {
-    if (this.#listeners.size === 0) return;
+    if (!this.events.has("chat")) return;
     for (const mri of users) {
       this.#emit(
         [mri],
@@ -198,7 +186,7 @@ export class ChatState {
   }
 
   #emitThreadUpdate(t: StoredThread, to: readonly string[] = [...t.members.keys()]): void {
-    if (this.#listeners.size === 0) return;
+    if (!this.events.has("chat")) return;
     const resource = {
       id: t.id,
       type: "Thread",

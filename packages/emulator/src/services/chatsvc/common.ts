@@ -56,7 +56,7 @@ export function chatTables(
   state: ChatState,
   endpoints: readonly ChatEndpoint[],
 ): { direct: ServiceTable; afd: ServiceTable } {
-  const call = (req: EmuRequest, caller: Caller, base: string): ChatCall => ({
+  const call = (_req: EmuRequest, caller: Caller, base: string): ChatCall => ({
     user: caller.user,
     base,
     wire: { base, variants: ctx.variants },

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { CLIENT_IDS, REGISTERED_REDIRECTS } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
 import { type EmuRequest, type EmuResponse, HttpError } from "../../http/types.js";
@@ -41,11 +40,6 @@ export function isSpaRedirect(clientId: string, redirectUri: string): boolean {
   return isSpaClient(clientId) || (EXTRA_SPA_REDIRECTS[clientId] ?? []).includes(redirectUri);
 }
 export const CODE_TTL_MS = 10 * 60 * 1000;
-export const DEVICE_CODE_TTL_SEC = 900;
-export const DEVICE_POLL_INTERVAL_SEC = 5;
-export const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
-/** User codes avoid look-alike characters (0/O, 1/I). */
-export const USER_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 export const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 export const PKCE_VALUE = /^[A-Za-z0-9._~-]{43,128}$/;
 
@@ -64,18 +58,6 @@ export interface AuthorizeRequest {
   readonly loginHint: string | undefined;
   /** The request's own parameters, carried through the form in hidden fields. */
   readonly carry: ReadonlyMap<string, string>;
-}
-
-export interface DeviceRecord {
-  readonly deviceCode: string;
-  readonly userCode: string;
-  readonly clientId: string;
-  readonly authority: Authority;
-  readonly scope: string;
-  readonly expiresAt: number;
-  state: "pending" | "approved" | "redeemed";
-  user?: User;
-  membership?: TenantMembership;
 }
 
 export interface CodeRecord {
@@ -112,7 +94,6 @@ export type LoginCore = ReturnType<typeof createLoginCore>;
 export function createLoginCore(ctx: EmulatorContext) {
   const tokens = ctx.tokens;
   const codes = new Map<string, CodeRecord>();
-  const devices = new Map<string, DeviceRecord>();
 
   const resolveAuthority = (name: string): Authority | undefined => {
     const n = name.toLowerCase();
@@ -221,7 +202,6 @@ export function createLoginCore(ctx: EmulatorContext) {
     ctx,
     tokens,
     codes,
-    devices,
     resolveAuthority,
     tenantNotFound,
     directoryName,

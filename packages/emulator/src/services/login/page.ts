@@ -58,6 +58,8 @@ export interface SignInPageOptions {
   error?: { message: string; code: number; requestId: string } | undefined;
   /** Which accounts this authority accepts, shown as a hint. */
   audienceNote: string;
+  /** Adds a Cancel button that submits this field name (the device-code flow's decline). */
+  declineName?: string | undefined;
 }
 
 export function signInPage(options: SignInPageOptions): string {
@@ -83,6 +85,7 @@ ${error}
 <input id="passwd" name="passwd" type="password" autocomplete="current-password" required${describedBy}>
 ${hidden}
 <button type="submit" id="idSIButton9">Sign in</button>
+${options.declineName ? `<button type="submit" id="idBtn_Back" name="${escapeHtml(options.declineName)}" value="1" formnovalidate>Cancel</button>` : ""}
 </form>
 ${details}`,
   );
@@ -130,8 +133,15 @@ ${error}
   );
 }
 
-/** The page that ends a device-code sign-in. */
-export function deviceDonePage(appName: string): string {
+/** The page that ends a device-code sign-in (signed in, or declined with Cancel). */
+export function deviceDonePage(appName: string, outcome: "signed-in" | "declined" = "signed-in"): string {
+  if (outcome === "declined") {
+    return document(
+      "Sign-in declined",
+      `<h1>${escapeHtml(appName)}</h1>
+<p role="status">You have declined to sign in to the ${escapeHtml(appName)} application on your device. You may now close this window.</p>`,
+    );
+  }
   return document(
     "Signed in",
     `<h1>${escapeHtml(appName)}</h1>

@@ -1,10 +1,11 @@
 import type { EmulatorContext } from "../../context.js";
 import { type EmuRequest, route, type ServiceTable } from "../../http/types.js";
 import { authorizeEndpoints, type SignInSite } from "./authorize.js";
-import { createLoginCore, DEVICE_GRANT } from "./core.js";
-import { deviceCodeEndpoints } from "./device-code.js";
+import { createLoginCore, formOf } from "./core.js";
+import { DEVICE_GRANT, deviceCodeFlow } from "./device-code.js";
 import { discoveryEndpoints } from "./discovery.js";
 import { tokenEndpoint, tokenIssuer } from "./token.js";
+import { parseScopeParam } from "./tokens.js";
 import { v1Endpoints } from "./v1.js";
 
 /**
@@ -23,8 +24,14 @@ export function loginRoutes(ctx: EmulatorContext): { sts: ServiceTable; deviceLo
   const core = createLoginCore(ctx);
   const issuer = tokenIssuer(core);
   const { authorize, submitCredentials } = authorizeEndpoints(core);
-  const device = deviceCodeEndpoints(core, issuer);
-  const { token } = tokenEndpoint(core, issuer, { [DEVICE_GRANT]: device.redeemDeviceCode });
+  const device = deviceCodeFlow(ctx, {
+    ...issuer,
+    membershipFor: core.membershipFor,
+    audienceNote: core.audienceNote,
+    page: core.page,
+    parseScope: (scope) => void parseScopeParam(scope, false),
+  });
+  const { token } = tokenEndpoint(core, issuer, { [DEVICE_GRANT]: device.redeem });
   const { openidConfiguration, keys } = discoveryEndpoints(core);
   const v1 = v1Endpoints({ authorize, token, deviceAuthorization: device.deviceAuthorization });
 
@@ -37,7 +44,9 @@ export function loginRoutes(ctx: EmulatorContext): { sts: ServiceTable; deviceLo
       at("GET", new RegExp(`^/${T}/oauth2/v2\\.0/authorize/?$`), (req) => authorize(req)),
       at("POST", new RegExp(`^/${T}/login/?$`), (req) => submitCredentials(req)),
       at("POST", new RegExp(`^/${T}/oauth2/v2\\.0/token/?$`), (req) => token(req)),
-      at("POST", new RegExp(`^/${T}/oauth2/v2\\.0/devicecode/?$`), (req) => device.deviceAuthorization(req)),
+      at("POST", new RegExp(`^/${T}/oauth2/v2\\.0/devicecode/?$`), (req) =>
+        device.deviceAuthorization(req, formOf(req)),
+      ),
       at("GET", new RegExp(`^/${T}/oauth2/authorize/?$`), (req) => v1.authorizeV1(req)),
       at("POST", new RegExp(`^/${T}/oauth2/token/?$`), v1.tokenV1),
       at("POST", new RegExp(`^/${T}/oauth2/devicecode/?$`), v1.deviceAuthorizationV1),
@@ -45,13 +54,7 @@ export function loginRoutes(ctx: EmulatorContext): { sts: ServiceTable; deviceLo
       at("GET", new RegExp(`^/${T}/v2\\.0/\\.well-known/openid-configuration/?$`), openidConfiguration),
     ],
   };
-  const deviceLogin: ServiceTable = {
-    service: "login",
-    routes: [
-      at("GET", /^\/devicelogin\/?$/, device.deviceLoginPage),
-      at("POST", /^\/devicelogin\/?$/, device.deviceLoginSubmit),
-    ],
-  };
+  const deviceLogin = device.page;
   // login.live.com: personal accounts sign in at the consumers authority; the form posts to post.srf.
   const live: SignInSite = { authority: "consumers", post: "/ppsecure/post.srf" };
   const msa: ServiceTable = {

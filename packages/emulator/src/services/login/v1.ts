@@ -1,5 +1,6 @@
 import type { EmuRequest, EmuResponse } from "../../http/types.js";
-import { DEVICE_GRANT, formOf, missingParameter } from "./core.js";
+import { formOf, missingParameter } from "./core.js";
+import { DEVICE_GRANT } from "./device-code.js";
 import { FOCI_FAMILY } from "./tokens.js";
 
 /**

@@ -103,7 +103,7 @@ export function mtRoutes(ctx: EmulatorContext): { enterprise: ServiceTable; cons
     };
   };
 
-  const tenants = (req: EmuRequest, caller: BearerCaller): EmuResponse => {
+  const tenants = (_req: EmuRequest, caller: BearerCaller): EmuResponse => {
     return {
       status: 200,
       body: membershipsOf(ctx.directory, caller.user).map((m) => ({
