@@ -1,3 +1,4 @@
+import { type ErrorCode, TeamsError } from "teams-api";
 import { redact } from "./render/redact.js";
 import { oneLine } from "./render/sanitize.js";
 
@@ -29,40 +30,64 @@ function nameOf(err: unknown): string {
   return err instanceof Error ? err.name : "";
 }
 
-function codeOf(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : "";
+/** The exit code for each library error code: one switch over the closed set (GUIDE §3). */
+export function exitCodeForCode(code: ErrorCode): number {
+  switch (code) {
+    case "invalid_argument":
+      return EXIT.usage;
+    case "rate_limited":
+      return EXIT.rateLimited;
+    case "unauthorized":
+    case "not_signed_in":
+    case "sign_in_failed":
+    case "sign_in_denied":
+    case "invalid_credentials":
+    case "invalid_grant":
+    case "state_mismatch":
+    case "no_code":
+      return EXIT.auth;
+    case "bad_request":
+    case "forbidden":
+    case "not_found":
+    case "conflict":
+    case "server_error":
+    case "http_error":
+    case "connection_error":
+    case "timeout":
+    case "aborted":
+    case "protocol_error":
+    case "invalid_url":
+    case "insecure_destination":
+    case "untrusted_destination":
+    case "no_browser":
+    case "not_automatable":
+    case "internal":
+      return EXIT.error;
+    default:
+      return unreachable(code);
+  }
+}
+
+function unreachable(code: never): number {
+  void code;
+  return EXIT.error;
 }
 
 /** Any failure that a fresh sign-in would cure. */
 export function isAuthFailure(err: unknown): boolean {
-  const name = nameOf(err);
-  const code = codeOf(err);
-  return (
-    name === "AuthenticationError" ||
-    name === "NotSignedInError" ||
-    code === "not_signed_in" ||
-    code === "authentication_failed" ||
-    code.startsWith("auth") ||
-    code.startsWith("invalid_grant") ||
-    (err as { status?: unknown } | null)?.status === 401
-  );
+  return err instanceof TeamsError && exitCodeForCode(err.code) === EXIT.auth;
 }
 
 export function exitCodeFor(err: unknown): number {
+  if (err instanceof TeamsError) return exitCodeForCode(err.code);
+  if (err instanceof UsageError) return EXIT.usage;
+  if (err instanceof InterruptedError) return EXIT.interrupted;
   const name = nameOf(err);
   if (name === "CommanderError") {
     const exit = (err as { exitCode?: number }).exitCode ?? 1;
     return exit === 0 ? EXIT.ok : EXIT.usage;
   }
-  if (err instanceof UsageError || name === "InvalidArgumentError" || codeOf(err) === "invalid_argument") {
-    return EXIT.usage;
-  }
-  if (err instanceof InterruptedError || name === "ExitPromptError" || name === "AbortPromptError") {
-    return EXIT.interrupted;
-  }
-  if (name === "RateLimitError" || codeOf(err) === "rate_limited") return EXIT.rateLimited;
-  if (isAuthFailure(err)) return EXIT.auth;
+  if (name === "ExitPromptError" || name === "AbortPromptError") return EXIT.interrupted;
   return EXIT.error;
 }
 

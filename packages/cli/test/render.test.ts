@@ -1,5 +1,13 @@
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import {
+  AuthenticationError,
+  InvalidArgumentError,
+  NotSignedInError,
+  RateLimitError,
+  ServerError,
+  TeamsError,
+} from "teams-api";
 import { describeError, EXIT, exitCodeFor, UsageError } from "../src/errors.js";
 import { colorEnabled } from "../src/render/colors.js";
 import { reactionKeyFromInput, reactionLabel } from "../src/render/reactions.js";
@@ -34,11 +42,13 @@ describe("errors", () => {
 
   it("map to the exit codes of GUIDE §3", () => {
     assert.equal(exitCodeFor(new UsageError("x")), EXIT.usage);
-    assert.equal(exitCodeFor(named("InvalidArgumentError", "x")), EXIT.usage);
-    assert.equal(exitCodeFor(named("NotSignedInError", "x")), EXIT.auth);
-    assert.equal(exitCodeFor(named("AuthenticationError", "x", { status: 401 })), EXIT.auth);
-    assert.equal(exitCodeFor(named("RateLimitError", "x", { status: 429 })), EXIT.rateLimited);
-    assert.equal(exitCodeFor(named("ServerError", "x", { status: 503 })), EXIT.error);
+    assert.equal(exitCodeFor(new InvalidArgumentError("x")), EXIT.usage);
+    assert.equal(exitCodeFor(new NotSignedInError()), EXIT.auth);
+    assert.equal(exitCodeFor(new AuthenticationError("unauthorized", "x", { status: 401 })), EXIT.auth);
+    assert.equal(exitCodeFor(new AuthenticationError("invalid_grant", "x", { status: 400 })), EXIT.auth);
+    assert.equal(exitCodeFor(new RateLimitError("rate_limited", "x", { status: 429 })), EXIT.rateLimited);
+    assert.equal(exitCodeFor(new ServerError("server_error", "x", { status: 503 })), EXIT.error);
+    assert.equal(exitCodeFor(new TeamsError("not_automatable", "x")), EXIT.error);
     assert.equal(exitCodeFor(new Error("x")), EXIT.error);
   });
   it("are one sanitized line with credentials redacted", () => {

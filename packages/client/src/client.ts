@@ -28,7 +28,7 @@ import {
   type GetConversationsOptions,
   type GetMessagesOptions,
   type SendMessageOptions,
-} from "./services/chat.js";
+} from "./services/chat/index.js";
 import { MiddleTierService } from "./services/middle-tier.js";
 import { NameResolver } from "./services/names.js";
 

@@ -9,9 +9,51 @@ export interface RedactedRequest {
   readonly url: string;
 }
 
+/**
+ * Every code a {@link TeamsError} can carry: a closed set, so callers can `switch` over it and the
+ * compiler sees every case. The service's own code (`errorCode`, AADSTS…) is kept apart, in
+ * {@link TeamsApiError.serviceCode}. Add new codes here, and to the README's error table.
+ */
+export const ERROR_CODES = [
+  // An HTTP answer with an error status (TeamsApiError and its subclasses).
+  "bad_request",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "conflict",
+  "rate_limited",
+  "server_error",
+  /** Any other non-2xx status. */
+  "http_error",
+  // No usable answer.
+  "connection_error",
+  "timeout",
+  "aborted",
+  "protocol_error",
+  // Refused before sending.
+  "invalid_argument",
+  "invalid_url",
+  "insecure_destination",
+  "untrusted_destination",
+  // Signing in.
+  "not_signed_in",
+  "sign_in_failed",
+  "sign_in_denied",
+  "invalid_credentials",
+  "invalid_grant",
+  "state_mismatch",
+  "no_code",
+  "no_browser",
+  "not_automatable",
+  /** A bug in this library. */
+  "internal",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 export class TeamsError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "TeamsError";
     this.code = code;
@@ -35,7 +77,7 @@ export class TeamsApiError extends TeamsError {
   readonly requestId: string | undefined;
   readonly serviceCode: string | number | undefined;
   readonly body: unknown;
-  constructor(code: string, message: string, details: ApiErrorDetails, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, details: ApiErrorDetails, options?: { cause?: unknown }) {
     super(code, message, options);
     this.name = "TeamsApiError";
     this.status = details.status;

@@ -1,5 +1,7 @@
 // The public surface of `teams-api`: an explicit list of named exports (GUIDE §1).
 
+/** A fresh clientmessageid (the idempotency key of a send); built by the protocol package. */
+export { newClientMessageId } from "@teams-api/protocol";
 // ── Auth ────────────────────────────────────────────────────────────────────────────────────────
 export type { AccountKind, CloudName, Roots } from "./auth/profiles.js";
 export {
@@ -20,6 +22,8 @@ export {
   BadRequestError,
   ConflictError,
   ConnectionError,
+  ERROR_CODES,
+  type ErrorCode,
   InvalidArgumentError,
   NotFoundError,
   NotSignedInError,
@@ -63,6 +67,7 @@ export type {
   UserProfile,
 } from "./models.js";
 export { DEFAULT_OPTIONS, type TeamsClientOptions } from "./options.js";
+export type { Conversations } from "./services/chat/conversations.js";
 // ── Services ────────────────────────────────────────────────────────────────────────────────────
 export {
   CHAT_DEFAULTS,
@@ -72,10 +77,16 @@ export {
   type CreateChatOptions,
   type GetConversationsOptions,
   type GetMessagesOptions,
+  type ListConversationsOptions,
+  type ListMessagesOptions,
   type MemberRole,
-  newClientMessageId,
   type SendMessageOptions,
-} from "./services/chat.js";
+} from "./services/chat/index.js";
+export type { Messages } from "./services/chat/messages.js";
+export type { Reactions } from "./services/chat/reactions.js";
+export type { ReadState } from "./services/chat/read-state.js";
+export type { Threads } from "./services/chat/threads.js";
+export type { MessageWriter } from "./services/chat/write.js";
 export type { MentionInput } from "./services/content.js";
 export { MiddleTierService, SHORT_PROFILE_BATCH_SIZE } from "./services/middle-tier.js";
 export { joinNames, NAME_RESOLVER_DEFAULTS, NameResolver, type NameResolverOptions } from "./services/names.js";

@@ -1,9 +1,11 @@
 import type { RegionGtms } from "@teams-api/protocol";
 import type { FaultController } from "./http/faults.js";
 import { createTokenService, type EmulatorTokenService, type TokenLifetimes } from "./services/login/tokens.js";
+import { TrouterHub, type TrouterTimings } from "./services/trouter/hub.js";
 import { ChatState } from "./state/chat.js";
 import { Directory, type Tenant, type User } from "./state/directory.js";
 import { StoreEventBus } from "./state/events.js";
+import { MediaStore } from "./state/media.js";
 import { seedDemoChats } from "./state/seed.js";
 import type { CloudKind, EmulatorUrls } from "./urls.js";
 
@@ -51,6 +53,10 @@ export interface ContextOptions {
   readonly log: (line: string) => void;
   /** Demo data, or an empty world with only the directory. */
   readonly seed: "demo" | "empty";
+  /** Trouter timings (ACK redelivery, heartbeats, gzip threshold). */
+  readonly trouter?: Partial<TrouterTimings>;
+  /** Random source (Trouter fault ratios). */
+  readonly random?: () => number;
 }
 
 /** The stores one emulator world holds; replaced together on reset. */
@@ -60,6 +66,10 @@ interface Stores {
   readonly directory: Directory;
   readonly tokens: EmulatorTokenService;
   readonly chat: ChatState;
+  /** AMS objects and their bytes (on disk). */
+  readonly media: MediaStore;
+  /** Trouter (push): allocations, sockets, the registrar's registrations; `deliver()` pushes to a surl. */
+  readonly trouter: TrouterHub;
 }
 
 async function createStores(options: ContextOptions): Promise<Stores> {
@@ -81,7 +91,13 @@ async function createStores(options: ContextOptions): Promise<Stores> {
     events,
   });
   if (options.seed === "demo") seedDemoChats(chat);
-  return { events, directory, tokens, chat };
+  const media = new MediaStore({ now: options.now });
+  const trouter = new TrouterHub(
+    { urls: options.urls, now: options.now, tokens, events, log: options.log },
+    options.trouter,
+    options.random,
+  );
+  return { events, directory, tokens, chat, media, trouter };
 }
 
 /**
@@ -108,9 +124,18 @@ export class EmulatorContext {
     return new EmulatorContext(options, await createStores(options));
   }
 
-  /** Fresh stores: the seeded directory and chats, no tokens issued. */
+  /** Fresh stores: the seeded directory and chats, no tokens issued, no media, no push sockets. */
   async reset(): Promise<void> {
+    const old = this.#stores;
     this.#stores = await createStores(this.#options);
+    old.trouter.close();
+    old.media.dispose();
+  }
+
+  /** Releases what the stores hold outside memory (sockets, files). */
+  close(): void {
+    this.#stores.trouter.close();
+    this.#stores.media.dispose();
   }
 
   /** The store event bus: stores raise changes here once; push and pubsub subscribe. */
@@ -128,6 +153,14 @@ export class EmulatorContext {
 
   get chat(): ChatState {
     return this.#stores.chat;
+  }
+
+  get media(): MediaStore {
+    return this.#stores.media;
+  }
+
+  get trouter(): TrouterHub {
+    return this.#stores.trouter;
   }
 
   /** Emulator clock, epoch ms (injectable for tests). */

@@ -8,6 +8,7 @@ import { FaultController } from "./http/faults.js";
 import { createRequestListener, createUpgradeListener } from "./http/server.js";
 import { buildServices } from "./services/index.js";
 import type { TokenLifetimes } from "./services/login/tokens.js";
+import type { TrouterTimings } from "./services/trouter/hub.js";
 import { DEMO_PASSWORD, type User } from "./state/directory.js";
 import { type AddressMode, EmulatorUrls } from "./urls.js";
 
@@ -28,6 +29,8 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Random source for fault ratios. @default Math.random */
   random?: () => number;
+  /** Trouter timings (ACK redelivery, heartbeats, gzip threshold). @default DEFAULT_TROUTER_TIMINGS */
+  trouter?: Partial<TrouterTimings>;
   /**
    * Answer as the real Microsoft hosts, routing by `Host`, every emitted URL on the real https
    * hostnames (PROTOCOL.md §9.6). @default false (loopback: one origin, services under prefixes)
@@ -85,6 +88,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     log,
     seed: options.seed ?? "demo",
+    ...(options.trouter ? { trouter: options.trouter } : {}),
+    ...(options.random ? { random: options.random } : {}),
   });
   const hostTable = (): HostTable => {
     const services = buildServices(context, clock, () => void reset());
@@ -140,6 +145,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     reset,
     close: () =>
       new Promise<void>((resolve) => {
+        context.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

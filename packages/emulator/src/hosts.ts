@@ -53,7 +53,9 @@ export function loopbackHosts(s: Services, self: () => string): HostTable {
     { prefix: "/api/csa", table: s.csa },
     { prefix: "/ups", table: s.presence },
     { prefix: "/ams", table: s.ams },
-    { prefix: "/search", table: s.search },
+    { prefix: "/searchservice", table: s.search.query },
+    { prefix: "/search", table: s.search.suggestions },
+    { prefix: "/msgsearch", table: s.search.consumer },
     { prefix: "/trouter", table: s.trouter },
     { prefix: "/registrar", table: s.registrar },
     { prefix: "/_emulator", table: s.control },
@@ -104,7 +106,13 @@ const PRODUCTION: readonly HostSpec[] = [
   ),
   ["chatsvcagg.teams.microsoft.com", (s) => [{ prefix: "", table: s.csa }], "csa"],
   ["presence.teams.microsoft.com", (s) => [{ prefix: "", table: s.presence }], "presence"],
-  ["substrate.office.com", (s) => [{ prefix: "", table: s.search }], "search"],
+  [
+    "substrate.office.com",
+    (s) => [
+      { prefix: "/searchservice", table: s.search.query },
+      { prefix: "/search", table: s.search.suggestions },
+    ],
+  ],
   ...["eu", "us", "ap"].flatMap((r): HostSpec[] => [
     [`${r}-api.asm.skype.com`, (s) => [{ prefix: "", table: s.ams }], "ams"],
     [`${r}-prod.asyncgw.teams.microsoft.com`, (s) => [{ prefix: "", table: s.ams }], "ams"],
@@ -123,7 +131,7 @@ const PRODUCTION: readonly HostSpec[] = [
   ],
   ["msgapi.teams.live.com", (s) => [{ prefix: "", table: s.chat.direct, params: { region: "consumer" } }], "chat"],
   ["presence.teams.live.com", (s) => [{ prefix: "", table: s.presence }], "presence"],
-  ["msgsearch.skype.com", (s) => [{ prefix: "", table: s.search }], "search"],
+  ["msgsearch.skype.com", (s) => [{ prefix: "", table: s.search.consumer }], "search"],
   ["edge.skype.com", (s) => [{ prefix: "/registrar", table: s.registrar }]],
   ["go.trouter.skype.com", (s) => [{ prefix: "", table: s.trouter }], "trouter"],
 ];

@@ -1,4 +1,4 @@
-import { CLOUDS, type RegionGtms } from "@teams-api/protocol";
+import { CLOUDS, REGISTRAR_PATH, type RegionGtms } from "@teams-api/protocol";
 import type { Tenant } from "./state/directory.js";
 
 /**
@@ -22,11 +22,18 @@ export interface PublicUrls {
   teams(kind: CloudKind): string;
   /** The service map authz hands out, for the caller's home tenant. */
   regionGtms(kind: CloudKind, tenant?: Tenant): RegionGtms;
+  /** The Trouter socket root allocate hands out (§7.2): `${self}/trouter` or a Trouter socket host. */
+  readonly trouter: string;
+  /** The registrar's registrations URL (§7.8). */
+  readonly registrar: string;
 }
 
 /** Where the real AMS of a region lives (§5.1): `eu-api.asm.skype.com`, `eu-prod.asyncgw…`. */
 const AMS_REGION: Readonly<Record<string, string>> = { emea: "eu", amer: "us", apac: "ap" };
 export const CHAT_REGIONS = ["amer", "emea", "apac"] as const;
+
+/** The Trouter socket host production mode hands out (one of `hosts.ts`'s TROUTER_SOCKET_HOSTS). */
+export const TROUTER_SOCKET_HOST = "trouter2-emea-a.trouter.teams.microsoft.com";
 
 /** `emea02` → `emea-02`, the middle-tier partition path segment. */
 const partitionSegment = (tenant: Tenant | undefined): string => {
@@ -183,5 +190,13 @@ export class EmulatorUrls implements PublicUrls {
     return this.mode === "production"
       ? productionRegionGtms(kind, tenant)
       : loopbackRegionGtms(this.#self, kind, tenant);
+  }
+
+  get trouter(): string {
+    return this.mode === "production" ? `https://${TROUTER_SOCKET_HOST}` : `${this.#self}/trouter`;
+  }
+
+  get registrar(): string {
+    return `${this.mode === "production" ? CLOUDS.enterprise.baseUrl : this.#self}${REGISTRAR_PATH}`;
   }
 }

@@ -1,9 +1,12 @@
+export * from "./ams.js";
+export * from "./chat-paths.js";
 export * from "./constants.js";
 export * from "./content/index.js";
 export * from "./forms.js";
 export * from "./ids.js";
 export * from "./json.js";
 export * from "./sanitize.js";
+export * from "./search.js";
 export * from "./time.js";
 export * from "./trouter/index.js";
 export type * from "./wire.js";

@@ -2,7 +2,7 @@
  * Sign-in failures as one clear sentence each: what happened and what to do. The service's own
  * code (`AADSTS…`, authsvc `errorCode`) stays in `serviceCode`; no token, no stack, no raw body.
  */
-import { AuthenticationError, type RedactedRequest } from "../errors.js";
+import { AuthenticationError, type ErrorCode, type RedactedRequest } from "../errors.js";
 import { aadstsCode, parseServiceError, requestIdFrom } from "../http/error-map.js";
 import type { Redactor } from "../http/redact.js";
 
@@ -106,9 +106,9 @@ export function tokenEndpointError(
   });
 }
 
-function code(oauthError: string | undefined): string {
-  if (oauthError === "invalid_grant") return "invalid_grant";
-  return oauthError ? `oauth_${oauthError}` : "sign_in_failed";
+/** AAD's own error (`invalid_client`…) stays in `serviceCode`; the code says what it means here. */
+function code(oauthError: string | undefined): ErrorCode {
+  return oauthError === "invalid_grant" ? "invalid_grant" : "sign_in_failed";
 }
 
 /** The sentence for an authsvc refusal, or undefined to keep the transport's error. */

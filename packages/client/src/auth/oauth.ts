@@ -5,7 +5,7 @@
  * the id_token against, and AAD errors need their own sentences).
  */
 import * as oauth from "oauth4webapi";
-import { AuthenticationError, ProtocolError } from "../errors.js";
+import { AuthenticationError, type ErrorCode, ProtocolError } from "../errors.js";
 import type { Redactor } from "../http/redact.js";
 import { isLoopback, type TeamsTransport } from "../http/transport.js";
 import { type GrantKind, tokenEndpointError } from "./messages.js";
@@ -172,7 +172,7 @@ export class OAuthClient {
  * no HTTP answer to blame, so their status is 0.
  */
 function callbackError(err: unknown, redactor: Redactor): AuthenticationError {
-  const fail = (code: string, message: string, serviceCode?: string): AuthenticationError =>
+  const fail = (code: ErrorCode, message: string, serviceCode?: string): AuthenticationError =>
     new AuthenticationError(code, message, { status: 0, ...(serviceCode ? { serviceCode } : {}) });
   if (err instanceof oauth.AuthorizationResponseError) {
     const description = err.error_description ? redactor.string(err.error_description) : "";
@@ -180,7 +180,7 @@ function callbackError(err: unknown, redactor: Redactor): AuthenticationError {
     const what =
       err.error === "access_denied" ? "The sign-in was cancelled or denied" : "The sign-in service refused the sign-in";
     return fail(
-      `oauth_${err.error}`,
+      err.error === "access_denied" ? "sign_in_denied" : "sign_in_failed",
       `${what} (${aadsts ?? redactor.string(err.error)}); start the sign-in again with \`teams login\`.`,
       aadsts ?? err.error,
     );

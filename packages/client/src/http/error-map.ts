@@ -6,6 +6,7 @@ import {
   AuthenticationError,
   BadRequestError,
   ConflictError,
+  type ErrorCode,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
@@ -152,7 +153,7 @@ export function apiErrorFromResponse(
 }
 
 /** Stable string codes for TeamsError.code. */
-export function codeFor(status: number): string {
+export function codeFor(status: number): ErrorCode {
   switch (status) {
     case 400:
       return "bad_request";
@@ -167,7 +168,7 @@ export function codeFor(status: number): string {
     case 429:
       return "rate_limited";
     default:
-      return status >= 500 ? "server_error" : `http_${status}`;
+      return status >= 500 ? "server_error" : "http_error";
   }
 }
 

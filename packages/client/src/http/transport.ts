@@ -198,7 +198,7 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
     /** Headers for one attempt to `url`; `reauth` is true once, after a 401. */
     headers(url: URL, reauth: boolean): Promise<Headers>;
     idempotent: boolean;
-    confirmDelivered: (() => Promise<boolean>) | undefined;
+    confirmDelivered: (() => Promise<unknown>) | undefined;
     maxRetries: number;
     timeout: number;
     signal: AbortSignal | undefined;
@@ -207,7 +207,7 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
   }
 
   /** `release` stops the attempt's timeout clock: call it once the body has been read. */
-  type Outcome = { response: Response; url: URL; release: () => void } | { echo: true };
+  type Outcome = { response: Response; url: URL; release: () => void } | { echo: true; confirmation: unknown };
 
   const describe = (method: string, url: URL): RedactedRequest => ({ method, url: redactor.url(url) });
 
@@ -286,11 +286,18 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
             : new ConnectionError(
                 `${label()} failed: could not reach the service${failure.cause ? ` (${String(failure.cause)})` : ""}.`,
               );
-        if (retries >= ex.maxRetries) throw error;
         const mayRetry = ex.idempotent || (failure.kind === "connection" && failure.notProcessed);
+        if (retries >= ex.maxRetries) {
+          // Out of retries: the last attempt may still have landed (the delivery rule holds here too).
+          if (!ex.idempotent && ex.confirmDelivered) {
+            const confirmation = await checkDelivered(ex, error);
+            if (confirmation !== undefined) return { echo: true, confirmation };
+          }
+          throw error;
+        }
         if (!mayRetry) {
-          const delivered = await checkDelivered(ex, error);
-          if (delivered) return { echo: true };
+          const confirmation = await checkDelivered(ex, error);
+          if (confirmation !== undefined) return { echo: true, confirmation };
         }
         const delay = backoffDelay(retries, random);
         log?.warn(`${label()}: ${error.message} Retrying in ${delay} ms (retry ${retries + 1} of ${ex.maxRetries}).`);
@@ -313,14 +320,13 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
       if (isRetryableStatus(response.status) && retries < ex.maxRetries) {
         const hinted = retryAfterFromHeaders(response.headers, now());
         if (hinted === undefined || hinted <= maxRetryAfter) {
-          const notProcessed = isNotProcessedStatus(response.status);
-          if (!ex.idempotent && !notProcessed) {
+          if (!ex.idempotent && !isNotProcessedStatus(response.status)) {
             if (!ex.confirmDelivered) return { ...result!, release };
             release();
-            const delivered = await checkDelivered(ex, undefined);
-            if (delivered) {
+            const confirmation = await checkDelivered(ex, undefined);
+            if (confirmation !== undefined) {
               await discard(response);
-              return { echo: true };
+              return { echo: true, confirmation };
             }
           }
           release();
@@ -334,22 +340,37 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
           continue;
         }
       }
+      if (response.status >= 500 && response.status !== 501 && !ex.idempotent && ex.confirmDelivered) {
+        // The final answer is a server failure: the request may have landed all the same.
+        release();
+        const confirmation = await checkDelivered(ex, undefined);
+        if (confirmation !== undefined) {
+          await discard(response);
+          return { echo: true, confirmation };
+        }
+      }
       return { ...result!, release };
     }
   };
 
-  /** For a non-idempotent request after an ambiguous failure: did it land after all? */
-  const checkDelivered = async (ex: Exchange, error: TeamsError | undefined): Promise<boolean> => {
+  /**
+   * For a non-idempotent request after an ambiguous failure: did it land after all? The evidence
+   * when it did, undefined when it did not. When the check itself fails, `error` (the failure that
+   * prompted it) is thrown, or without one the request counts as not landed.
+   */
+  const checkDelivered = async (ex: Exchange, error: TeamsError | undefined): Promise<unknown> => {
     if (!ex.confirmDelivered) {
       if (error) throw error;
-      return false;
+      return undefined;
     }
+    let evidence: unknown;
     try {
-      return await ex.confirmDelivered();
+      evidence = await ex.confirmDelivered();
     } catch {
       if (error) throw error;
-      return false;
+      return undefined;
     }
+    return evidence === false || evidence === null ? undefined : evidence;
   };
 
   const pause = async (ms: number, signal: AbortSignal | undefined): Promise<void> => {
@@ -410,7 +431,14 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
       followRedirects: true,
     });
     if ("echo" in outcome) {
-      return { status: 200, headers: new Headers(), body: undefined as T, requestId: undefined, confirmedByEcho: true };
+      return {
+        status: 200,
+        headers: new Headers(),
+        body: undefined as T,
+        requestId: undefined,
+        confirmedByEcho: true,
+        confirmation: outcome.confirmation,
+      };
     }
     const { response, release } = outcome;
     const requestId = requestIdFrom(response.headers);

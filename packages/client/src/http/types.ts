@@ -35,8 +35,14 @@ export interface ApiRequest extends RequestOptions {
    * `confirmDelivered` says the first attempt did not land.
    */
   idempotent?: boolean;
-  /** For non-idempotent requests: did an earlier attempt land after all? (e.g. look for the clientmessageid echo). */
-  confirmDelivered?: () => Promise<boolean>;
+  /**
+   * For non-idempotent requests: did an earlier attempt land after all? (e.g. look for the
+   * clientmessageid echo). The transport asks after every ambiguous failure, the last one included.
+   * Resolve with the evidence (e.g. the echoed message; `true` when there is nothing to hand back)
+   * when it landed, `undefined` or `false` when it did not; reject when it cannot tell (the
+   * transport then reports the failure itself). The evidence comes back as `confirmation`.
+   */
+  confirmDelivered?: () => Promise<unknown>;
   /** Response body handling. @default "json" */
   responseType?: "json" | "text" | "none";
 }
@@ -48,6 +54,8 @@ export interface ApiResponse<T> {
   requestId: string | undefined;
   /** True when confirmDelivered established delivery instead of a response. */
   confirmedByEcho?: boolean;
+  /** What confirmDelivered resolved with, when it established delivery. */
+  confirmation?: unknown;
 }
 
 /** Sends requests with auth headers, retries, timeouts, typed errors and redaction. */

@@ -1,3 +1,4 @@
+import { AUDIENCES, parseAmsCredential } from "@teams-api/protocol";
 import type { EmulatorContext } from "../context.js";
 import { bearerFromHeaders } from "../services/login/tokens.js";
 import { type AuthSpec, type Caller, type EmuRequest, HttpError } from "./types.js";
@@ -23,6 +24,7 @@ function skypeTokenCandidates(req: EmuRequest): string[] {
 export function createAuthenticator(ctx: EmulatorContext): (spec: AuthSpec, req: EmuRequest) => Caller | undefined {
   return (spec, req) => {
     if (spec === "none") return undefined;
+    if (spec === "ams") return amsCaller(ctx, req);
     const acceptsSkype = spec === "skypetoken" || spec.skypetoken === true;
     const skypeTokens = acceptsSkype ? skypeTokenCandidates(req) : [];
     for (const token of skypeTokens) {
@@ -47,4 +49,24 @@ export function createAuthenticator(ctx: EmulatorContext): (spec: AuthSpec, req:
       throw authFailed();
     }
   };
+}
+
+/** AMS credentials (§5.1): the `skype_token` scheme or cookie, or an IC3 bearer with `x-ms-migration`. */
+function amsCaller(ctx: EmulatorContext, req: EmuRequest): Caller {
+  const credential = parseAmsCredential(req.headers.authorization, req.headers.cookie);
+  switch (credential.kind) {
+    case "none":
+      throw new HttpError(401, "Authentication failed. No skype_token or Bearer credential was sent.");
+    case "bearer": {
+      if (req.headers["x-ms-migration"]?.toLowerCase() !== "true") {
+        throw new HttpError(400, "A Bearer token needs the header x-ms-migration: True.");
+      }
+      const bearer = ctx.tokens.verifyBearer(credential.token, [AUDIENCES.ic3]);
+      return { user: bearer.user, bearer };
+    }
+    default: {
+      const skype = ctx.tokens.verifySkypeToken(credential.token);
+      return { user: skype.user, skype };
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Duplex } from "node:stream";
+import { type Duplex, Readable } from "node:stream";
 import type { HostEntry, HostTable, Mount } from "../hosts.js";
 import { aadstsAnswer } from "../services/login/aadsts.js";
 import { errorBody } from "./errors.js";
@@ -78,6 +78,15 @@ export function createRequestListener(
   const send = (res: ServerResponse, requestId: string, out: EmuResponse): void => {
     if (res.headersSent || res.destroyed) return;
     const headers: Record<string, string> = { "x-ms-request-id": requestId, ...out.headers };
+    if (out.body instanceof Readable) {
+      // A streamed body (AMS views): the handler sets Content-Length; bytes flow with backpressure.
+      const stream = out.body;
+      res.writeHead(out.status, headers);
+      stream.on("error", () => res.destroy());
+      res.on("close", () => stream.destroy());
+      stream.pipe(res);
+      return;
+    }
     let payload: Buffer | string | undefined;
     if (out.body === undefined || out.body === null) payload = undefined;
     else if (Buffer.isBuffer(out.body) || typeof out.body === "string") payload = out.body;
@@ -130,9 +139,15 @@ export function createRequestListener(
     }
     const service: ServiceKind = found?.mount.table.service ?? (entry.fallback as ServiceKind);
 
+    const rest = found?.rest ?? path;
+    const routes: readonly Route[] = found?.mount.table.routes ?? [];
+    const matches = routes.filter((r) => r.pattern.test(rest));
+    const route = matches.find((r) => r.method === method);
+
     let rawBody: Buffer;
     try {
-      rawBody = await readBody(raw, maxBody);
+      // Routes that stream their body (AMS uploads) read `req.raw` themselves.
+      rawBody = route?.streamBody ? Buffer.alloc(0) : await readBody(raw, maxBody);
     } catch {
       send(res, requestId, errorResponse(service, requestId, new HttpError(413, "Request body too large.")));
       return;
@@ -171,10 +186,6 @@ export function createRequestListener(
       lowerHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
 
     let out: EmuResponse;
-    const rest = found?.rest ?? path;
-    const routes: readonly Route[] = found?.mount.table.routes ?? [];
-    const matches = routes.filter((r) => r.pattern.test(rest));
-    const route = matches.find((r) => r.method === method);
     if (!route) {
       out = errorResponse(
         service,

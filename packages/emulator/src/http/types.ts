@@ -23,9 +23,15 @@ export type ServiceKind =
  * - `"none"`: nothing (sign-in pages, discovery, control plane);
  * - `"skypetoken"`: `Authentication: skypetoken=…` or `X-Skypetoken` (§2.2, §9.5);
  * - `{ bearer }`: `Authorization: Bearer` with one of these audiences (§1.4);
- * - `{ bearer, skypetoken: true }`: either; a skypetoken sent alongside wins (the AFD chat path).
+ * - `{ bearer, skypetoken: true }`: either; a skypetoken sent alongside wins (the AFD chat path);
+ * - `"ams"`: AMS's forms (§5.1): `Authorization: skype_token <t>`, the `skypetoken_asm` cookie, or
+ *   an IC3 bearer with `x-ms-migration: True`.
  */
-export type AuthSpec = "none" | "skypetoken" | { readonly bearer: readonly string[]; readonly skypetoken?: boolean };
+export type AuthSpec =
+  | "none"
+  | "skypetoken"
+  | "ams"
+  | { readonly bearer: readonly string[]; readonly skypetoken?: boolean };
 
 /** The authenticated caller of a route whose auth is not `"none"`. */
 export interface Caller {
@@ -72,7 +78,10 @@ export interface EmuRequest {
 export interface EmuResponse {
   status: number;
   headers?: Record<string, string>;
-  /** object → JSON; string → as is (set Content-Type yourself); Buffer → bytes; undefined → empty body. */
+  /**
+   * object → JSON; string → as is (set Content-Type yourself); Buffer → bytes; a node Readable →
+   * streamed (set Content-Length yourself); undefined → empty body.
+   */
   body?: unknown;
 }
 
@@ -93,9 +102,11 @@ export type CallerFor<A extends AuthSpec> = A extends "none"
   ? undefined
   : A extends "skypetoken"
     ? SkypeCaller
-    : A extends { readonly skypetoken: true }
+    : A extends "ams"
       ? Caller
-      : BearerCaller;
+      : A extends { readonly skypetoken: true }
+        ? Caller
+        : BearerCaller;
 
 export interface Route {
   readonly method: string;
@@ -108,11 +119,15 @@ export interface Route {
    */
   readonly query?: readonly string[];
   readonly handler: Handler;
+  /** The handler reads the body from `req.raw` as a stream; `rawBody` stays empty (AMS uploads). */
+  readonly streamBody?: boolean;
 }
 
 export interface RouteOptions {
   /** Known query parameters (see Route.query). */
   readonly query?: readonly string[];
+  /** The handler streams the body from `req.raw` (see Route.streamBody). */
+  readonly streamBody?: boolean;
 }
 
 /** Declares a route; the handler's `caller` is typed by the auth declaration. */
@@ -123,7 +138,14 @@ export function route<A extends AuthSpec>(
   handler: Handler<CallerFor<A>>,
   options: RouteOptions = {},
 ): Route {
-  return { method, pattern, auth, handler: handler as Handler, ...(options.query ? { query: options.query } : {}) };
+  return {
+    method,
+    pattern,
+    auth,
+    handler: handler as Handler,
+    ...(options.query ? { query: options.query } : {}),
+    ...(options.streamBody ? { streamBody: true } : {}),
+  };
 }
 
 /** A service's route table: its routes, and the service whose error shape they answer in. */

@@ -3,10 +3,14 @@ import { clockRoutes, type EmulatorClock } from "../control/clock.js";
 import { controlRoutes } from "../control/routes.js";
 import { joinTables } from "../hosts.js";
 import type { ServiceKind, ServiceTable } from "../http/types.js";
+import { amsRoutes } from "./ams/routes.js";
 import { authsvcRoutes } from "./authsvc/routes.js";
 import { chatsvcRoutes } from "./chatsvc/routes.js";
 import { loginRoutes } from "./login/routes.js";
 import { mtRoutes } from "./mt/routes.js";
+import { registrarRoutes } from "./registrar/routes.js";
+import { searchRoutes } from "./search/routes.js";
+import { trouterControlRoutes, trouterRoutes } from "./trouter/routes.js";
 
 /**
  * Every service's route tables, built over one context. A service with several tables has one per
@@ -20,7 +24,12 @@ export interface Services {
   readonly chat: { readonly direct: ServiceTable; readonly afd: ServiceTable };
   readonly presence: ServiceTable;
   readonly ams: ServiceTable;
-  readonly search: ServiceTable;
+  /** Substrate query (`/searchservice`), suggestions (`/search`), consumer msgsearch. */
+  readonly search: {
+    readonly query: ServiceTable;
+    readonly suggestions: ServiceTable;
+    readonly consumer: ServiceTable;
+  };
   readonly trouter: ServiceTable;
   readonly registrar: ServiceTable;
   readonly control: ServiceTable;
@@ -37,10 +46,10 @@ export function buildServices(ctx: EmulatorContext, clock: EmulatorClock, reset:
     csa: notYet("csa"),
     chat: chatsvcRoutes(ctx),
     presence: notYet("presence"),
-    ams: notYet("ams"),
-    search: notYet("search"),
-    trouter: notYet("trouter"),
-    registrar: notYet("trouter"),
-    control: joinTables(controlRoutes(ctx, reset), clockRoutes(clock)),
+    ams: amsRoutes(ctx),
+    search: searchRoutes(ctx),
+    trouter: trouterRoutes(ctx.trouter),
+    registrar: registrarRoutes(ctx.trouter.registrar),
+    control: joinTables(controlRoutes(ctx, reset), clockRoutes(clock), trouterControlRoutes(ctx, ctx.trouter)),
   };
 }

@@ -261,7 +261,7 @@ export function parseRegistration(body: unknown): RegistrarRegistration | string
   if (!isObj(cd)) return "clientDescription is required.";
   for (const k of ["appId", "templateKey"] as const)
     if (typeof cd[k] !== "string" || !cd[k]) return `clientDescription.${k} is required.`;
-  if (typeof body.registrationId !== "string" || !/^[A-Za-z0-9{}_-]{1,100}$/.test(body.registrationId))
+  if (typeof body.registrationId !== "string" || !/^[A-Za-z0-9{}_.:-]{1,100}$/.test(body.registrationId))
     return "registrationId is required.";
   const tr = isObj(body.transports) ? body.transports.TROUTER : undefined;
   if (!Array.isArray(tr) || tr.length === 0) return "transports.TROUTER must list at least one transport.";

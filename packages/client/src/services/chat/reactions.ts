@@ -1,0 +1,52 @@
+/** Reactions (PROTOCOL.md §2.12): PUT adds, DELETE removes `properties?name=emotions` on a message. */
+import { CHAT_PATHS } from "@teams-api/protocol";
+import { InvalidArgumentError } from "../../errors.js";
+import type { RequestOptions } from "../../http/types.js";
+import { checkConversationId, checkMessageId } from "./checks.js";
+import type { ChatCore } from "./core.js";
+
+const REACTION_KEY = /^[A-Za-z0-9_-]{1,64}(;[A-Za-z0-9_.-]{1,200})?$/;
+
+export class Reactions {
+  readonly #core: ChatCore;
+
+  constructor(core: ChatCore) {
+    this.#core = core;
+  }
+
+  /** Adds your reaction (idempotent). */
+  async add(conversationId: string, messageId: string, key: string, options: RequestOptions = {}): Promise<void> {
+    await this.#set("PUT", conversationId, messageId, { key, value: this.#core.ctx.now() }, options);
+  }
+
+  /** Removes your reaction (idempotent). */
+  async remove(conversationId: string, messageId: string, key: string, options: RequestOptions = {}): Promise<void> {
+    await this.#set("DELETE", conversationId, messageId, { key }, options);
+  }
+
+  async #set(
+    method: "PUT" | "DELETE",
+    conversationId: string,
+    messageId: string,
+    emotions: { key: string; value?: number },
+    options: RequestOptions,
+  ): Promise<void> {
+    checkConversationId(conversationId);
+    checkMessageId(messageId);
+    const key = emotions.key;
+    if (typeof key !== "string" || !REACTION_KEY.test(key) || key === "follow") {
+      throw new InvalidArgumentError(`"${String(key)}" is not a reaction (e.g. like, heart, laugh, 1f525_fire).`);
+    }
+    const core = this.#core;
+    await core.request(
+      {
+        method,
+        url: await core.url(CHAT_PATHS.messageProperties, { conversationId, messageId }, options),
+        query: { name: "emotions" },
+        body: { emotions },
+        responseType: "none",
+      },
+      options,
+    );
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Exactly-once delivery of one message POST (GUIDE §2, PROTOCOL.md §2.8, §9.3). The body carries a
+ * `clientmessageid` reused on every attempt; the request carries `confirmDelivered`, and the
+ * transport — the one place that decides "was it delivered?" — asks it after every ambiguous
+ * failure (5xx, reset, timeout), the final one included, and hands back what it found. This module
+ * only reads the outcome: the server's answer, or the echoed message.
+ */
+import { CHAT_PATHS, type WireSendMessageRequest } from "@teams-api/protocol";
+import { NotFoundError, ProtocolError } from "../../errors.js";
+import type { ApiResponse, RequestOptions } from "../../http/types.js";
+import type { Message, SentMessage } from "../../models.js";
+import { msFrom, toMessage } from "../map.js";
+import { CHAT_DEFAULTS, type ChatCore } from "./core.js";
+
+/** Where a delivery check reads the conversation's recent raw messages, page by page. */
+export type RecentPages = (
+  conversationId: string,
+  options: RequestOptions & { startTime: number; pageSize: number },
+) => AsyncIterable<unknown[]>;
+
+/** A message body with its idempotency key. */
+export type SendBody = WireSendMessageRequest & { clientmessageid: string };
+
+/** POSTs a message once (as far as anyone can tell) and returns its server id. */
+export async function deliver(
+  core: ChatCore,
+  recent: RecentPages,
+  conversationId: string,
+  body: SendBody,
+  options: RequestOptions,
+): Promise<SentMessage> {
+  const clientMessageId = body.clientmessageid;
+  const since = core.ctx.now() - CHAT_DEFAULTS.confirmSkewMs;
+  const res = await core.request<unknown>(
+    {
+      method: "POST",
+      url: await core.url(CHAT_PATHS.messages, { conversationId }, options),
+      body,
+      idempotent: false,
+      confirmDelivered: () => findSent(recent, conversationId, clientMessageId, since, options),
+    },
+    options,
+  );
+  return sentMessage(res, conversationId, clientMessageId);
+}
+
+/** The id of a send from its outcome: the echoed message, `OriginalArrivalTime`, or the Location header. */
+export function sentMessage(res: ApiResponse<unknown>, conversationId: string, clientMessageId: string): SentMessage {
+  if (res.confirmedByEcho) {
+    const echoed = res.confirmation as Message | undefined;
+    if (!echoed?.id) throw new ProtocolError("The send was confirmed but its message was not found.");
+    return { id: echoed.id, clientMessageId, conversationId, arrivalTime: echoed.arrivedAt };
+  }
+  const b = res.body as Record<string, unknown> | null | undefined;
+  // OriginalArrivalTime is the id; a body `id` may just echo the clientmessageid (§2.8).
+  let ms = b && typeof b === "object" ? msFrom(b["OriginalArrivalTime"]) : undefined;
+  let id = ms !== undefined ? String(ms) : undefined;
+  if (id === undefined) {
+    const location = res.headers.get("location") ?? "";
+    const last = /\/messages\/(\d+)(?:[?#]|$)/.exec(location)?.[1];
+    if (last) {
+      id = last;
+      ms = Number(last);
+    }
+  }
+  if (id === undefined || ms === undefined) {
+    throw new ProtocolError("The chat service accepted the message but did not say its id.");
+  }
+  return { id, clientMessageId, conversationId, arrivalTime: new Date(ms) };
+}
+
+/**
+ * The message carrying `clientMessageId` among those that arrived since `since`, or undefined when
+ * it is not there (not delivered). Throws when it cannot tell.
+ */
+export async function findSent(
+  recent: RecentPages,
+  conversationId: string,
+  clientMessageId: string,
+  since: number,
+  options: RequestOptions,
+): Promise<Message | undefined> {
+  const pageSize = CHAT_DEFAULTS.messagesPageSize;
+  let read = 0;
+  try {
+    for await (const page of recent(conversationId, { ...options, startTime: Math.max(1, since), pageSize })) {
+      for (const raw of page) {
+        const r = raw as { clientmessageid?: unknown } | null;
+        if (r && typeof r === "object" && String(r.clientmessageid) === clientMessageId) {
+          return toMessage(raw, conversationId);
+        }
+      }
+      read += page.length;
+      if (read >= pageSize * CHAT_DEFAULTS.confirmMaxPages) break;
+    }
+  } catch (err) {
+    // A 1:1 chat whose creating send never landed does not exist yet: not delivered.
+    if (err instanceof NotFoundError) return undefined;
+    throw err;
+  }
+  return undefined;
+}
