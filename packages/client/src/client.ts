@@ -2,8 +2,11 @@
  * TeamsClient: owns the options, the transport and the token manager, signs in, and hands every
  * service one {@link ServiceContext}. Services are attached as fields (`client.chat`, …).
  */
-import { CLIENT_IDS } from "@teams-api/protocol";
+import { AUDIENCES, CLIENT_IDS } from "@teams-api/protocol";
+import { AccountRegistry, checkAccountName, DEFAULT_ACCOUNT } from "./auth/accounts.js";
+import { type AutomatedBrowserOptions, automatedBrowserLogin } from "./auth/automated-browser.js";
 import { openSystemBrowser, terminalRedirectPrompt } from "./auth/browser.js";
+import { type DeviceCodeOptions, deviceCodeLogin } from "./auth/device-code.js";
 import {
   type BrowserLoginOptions,
   browserLogin,
@@ -13,15 +16,17 @@ import {
 } from "./auth/login.js";
 import { OAuthClient } from "./auth/oauth.js";
 import { type AccountKind, type CloudName, resolveCloud } from "./auth/profiles.js";
+import { parseSession } from "./auth/session.js";
+import { type AuthStatus, sessionStatus } from "./auth/status.js";
 import { AutoTokenStore, MemoryTokenStore, type TokenStore } from "./auth/store.js";
 import { TokenManager } from "./auth/token-manager.js";
-import { InvalidArgumentError } from "./errors.js";
+import { AuthenticationError, InvalidArgumentError } from "./errors.js";
 import { createDefaultFetch, type Env } from "./http/fetch.js";
 import { redactingLogger } from "./http/logger.js";
 import { Redactor } from "./http/redact.js";
 import { createTransport, type TeamsTransport } from "./http/transport.js";
 import type { Identity, Logger, RequestOptions, ServiceContext } from "./http/types.js";
-import type { Conversation, Message, SentMessage } from "./models.js";
+import type { Conversation, Message, SentMessage, TenantInfo } from "./models.js";
 import { DEFAULT_OPTIONS, type TeamsClientOptions } from "./options.js";
 import {
   ChatService,
@@ -29,8 +34,26 @@ import {
   type GetMessagesOptions,
   type SendMessageOptions,
 } from "./services/chat/index.js";
+import { toTenant } from "./services/map.js";
 import { MiddleTierService } from "./services/middle-tier.js";
 import { NameResolver } from "./services/names.js";
+
+/** What every sign-in method accepts besides its own options. */
+export interface SignInOptions {
+  /**
+   * Sign in to this organization (tenant id or domain) instead of the account's home one: guests
+   * and people in several organizations (PROTOCOL.md §1.5).
+   */
+  tenant?: string | undefined;
+  /**
+   * When Teams refuses the organization signed in to because a guest invitation was not redeemed
+   * (`GuestUserNotRedeemed`): picks one of the account's other organizations to sign in to instead;
+   * undefined gives up.
+   * @default the first organization the account is a member of
+   */
+  chooseTenant?: ((tenants: TenantInfo[]) => Promise<string | undefined> | string | undefined) | undefined;
+  signal?: AbortSignal | undefined;
+}
 
 /** Options of `authenticate()`. */
 export interface AuthenticateOptions {
@@ -71,6 +94,10 @@ export class TeamsClient {
   readonly #oauth: OAuthClient;
   readonly #tokens: TokenManager;
   readonly #now: () => number;
+  readonly #store: TokenStore | undefined;
+  /** The accounts index (only with the default token store). */
+  readonly #accounts: AccountRegistry | undefined;
+  readonly #account: string;
 
   constructor(options: TeamsClientOptions = {}) {
     this.#options = options;
@@ -80,9 +107,22 @@ export class TeamsClient {
     this.#logger = redactingLogger(options.logger, this.#redactor);
 
     let store: TokenStore | undefined;
+    let account = options.account ? checkAccountName(options.account) : DEFAULT_ACCOUNT;
     if (options.tokenStore === false) store = undefined;
     else if (options.tokenStore) store = options.tokenStore;
-    else store = new AutoTokenStore({ env: this.#env, tokenFile: options.tokenFile });
+    else {
+      this.#accounts = new AccountRegistry(this.#env, options.tokenFile);
+      if (!options.account) account = this.#accounts.current();
+      const accountFile = this.#accounts.tokenFileFor(account);
+      store = new AutoTokenStore({
+        env: this.#env,
+        tokenFile: options.tokenFile === undefined ? undefined : accountFile,
+        account,
+        accountFile,
+      });
+    }
+    this.#account = account;
+    this.#store = store;
 
     const fetchImpl = options.fetch ?? createDefaultFetch(this.#env);
     // Build the transport first without tokens for the OAuth client, then the token manager, then
@@ -109,6 +149,10 @@ export class TeamsClient {
       overrides: { loginUrl: options.loginUrl, baseUrl: options.baseUrl },
       env: this.#env,
       omitOrigin: options.testHooks?.omitOrigin,
+      onSessionRejected: (err) => {
+        const code = String(err.serviceCode ?? err.code);
+        return this.#accounts?.markExpired(this.#account, code).catch(() => {});
+      },
     });
     this.#transport = createTransport(base, this.#tokens);
     this.#tokens.attach(this.#transport);
@@ -155,7 +199,7 @@ export class TeamsClient {
     return this.#tokens.signedIn;
   }
 
-  #loginDeps(): LoginDeps {
+  #loginDeps(tenant?: string | undefined): LoginDeps {
     const kindHint: AccountKind = this.#cloud === "consumer" ? "consumer" : "enterprise";
     return {
       transport: this.#raw,
@@ -165,18 +209,52 @@ export class TeamsClient {
       roots: this.#tokens.roots(kindHint),
       kindHint,
       loginTimeout: this.#options.loginTimeout ?? DEFAULT_OPTIONS.loginTimeout,
+      tenant: tenant?.trim() || undefined,
       hooks: this.#options.testHooks,
     };
   }
 
-  async #adopt(result: LoginResult, kindHint: AccountKind, signal: AbortSignal | undefined): Promise<Identity> {
+  async #adopt(result: LoginResult, kindHint: AccountKind, options: SignInOptions = {}): Promise<Identity> {
+    const signal = options.signal;
     await this.#tokens.adopt(result.tokens, {
       clientId: result.clientId,
       audience: result.audience,
       kindHint,
       signal,
+      retarget: (err) => this.#guestRetarget(err, options.chooseTenant),
     });
-    return this.#tokens.identity(signal ? { signal } : {});
+    const me = await this.#tokens.identity(signal ? { signal } : {});
+    try {
+      await this.#accounts?.record(this.#account, {
+        username: me.email,
+        displayName: me.displayName,
+        cloud: this.#cloud,
+        tenantId: me.tenantId,
+        signedInAt: this.#now(),
+      });
+    } catch (err) {
+      this.#logger?.warn(`Could not update the accounts index: ${this.#redactor.string(String(err))}`);
+    }
+    return me;
+  }
+
+  /**
+   * authz refused a guest whose invitation is unredeemed (PROTOCOL.md §1.5, AM): list the account's
+   * organizations and pick one to re-acquire the tokens for.
+   */
+  async #guestRetarget(err: unknown, choose: SignInOptions["chooseTenant"]): Promise<string | undefined> {
+    if (!(err instanceof AuthenticationError) || err.serviceCode !== "GuestUserNotRedeemed") return undefined;
+    const current = this.#tokens.snapshot()?.tenantId;
+    const res = await this.#transport.request<unknown>({
+      method: "GET",
+      url: `${this.#tokens.roots().baseUrl}/api/mt/emea/beta/users/tenants`,
+      auth: { kind: "bearer", audience: AUDIENCES.spaces },
+    });
+    const tenants = (Array.isArray(res.body) ? res.body : [])
+      .map(toTenant)
+      .filter((t): t is TenantInfo => t !== undefined && t.isInvitationRedeemed && t.tenantId !== current);
+    if (tenants.length === 0) return undefined;
+    return choose ? ((await choose(tenants)) ?? undefined) : tenants[0]?.tenantId;
   }
 
   /**
@@ -184,8 +262,8 @@ export class TeamsClient {
    * listener; when no browser can be opened, asks for the address the browser was redirected to.
    * Saves the session and returns who signed in.
    */
-  async authenticate(options: AuthenticateOptions = {}): Promise<Identity> {
-    const deps = this.#loginDeps();
+  async authenticate(options: AuthenticateOptions & SignInOptions = {}): Promise<Identity> {
+    const deps = this.#loginDeps(options.tenant);
     const opener =
       options.openBrowser ?? this.#options.openBrowser ?? ((url: string) => openSystemBrowser(url, this.#env));
     const readRedirectUrl = options.readRedirectUrl ?? terminalRedirectPrompt();
@@ -195,23 +273,44 @@ export class TeamsClient {
       signal: options.signal,
     };
     const result = await browserLogin(deps, loginOptions);
-    return this.#adopt(result, deps.kindHint, options.signal);
+    return this.#adopt(result, deps.kindHint, options);
+  }
+
+  /**
+   * Automated browser sign-in (playwright-core + a Chromium-family browser on this machine): opens
+   * the sign-in page, takes the code from the redirect and redeems it with PKCE — nothing to paste.
+   * Headless with `fill` for tests. Throws `browser_unavailable` (one sentence naming the other ways)
+   * when playwright-core or a browser is missing.
+   */
+  async authenticateViaBrowser(options: AutomatedBrowserOptions & SignInOptions = {}): Promise<Identity> {
+    const deps = this.#loginDeps(options.tenant);
+    const result = await automatedBrowserLogin({ ...deps, env: this.#env, clientId: CLIENT_IDS.teamsNative }, options);
+    return this.#adopt(result, deps.kindHint, options);
+  }
+
+  /**
+   * Device-code sign-in (PROTOCOL.md §1.6) with the Teams desktop client id: `onCode` shows the
+   * code and the address; the person signs in on any device while this polls.
+   */
+  async authenticateWithDeviceCode(options: DeviceCodeOptions & SignInOptions): Promise<Identity> {
+    const deps = this.#loginDeps(options.tenant);
+    const result = await deviceCodeLogin(
+      { ...deps, now: this.#now, sleep: this.#options.testHooks?.sleep },
+      { ...options, tenant: deps.tenant },
+    );
+    return this.#adopt(result, deps.kindHint, options);
   }
 
   /**
    * Signs in by filling the sign-in form with a user name and password — the emulator's demo users.
    * The real Microsoft sign-in page cannot be automated; use {@link authenticate} there.
    */
-  async signInWithPassword(
-    username: string,
-    password: string,
-    options: { signal?: AbortSignal } = {},
-  ): Promise<Identity> {
+  async signInWithPassword(username: string, password: string, options: SignInOptions = {}): Promise<Identity> {
     if (!username.trim()) throw new InvalidArgumentError("A user name is required.");
     this.#redactor.addSecret(password);
-    const deps = this.#loginDeps();
+    const deps = this.#loginDeps(options.tenant);
     const result = await passwordLogin(deps, username.trim(), password, { signal: options.signal });
-    return this.#adopt(result, deps.kindHint, options.signal);
+    return this.#adopt(result, deps.kindHint, options);
   }
 
   /** Signs in with a refresh token (e.g. `0.AX4A…`); detects enterprise or consumer. */
@@ -222,7 +321,17 @@ export class TeamsClient {
       clientIds: { native: CLIENT_IDS.teamsNative, web: CLIENT_IDS.teamsWeb },
       signal: options.signal,
     });
-    return this.#tokens.identity(options.signal ? { signal: options.signal } : {});
+    const me = await this.#tokens.identity(options.signal ? { signal: options.signal } : {});
+    await this.#accounts
+      ?.record(this.#account, {
+        username: me.email,
+        displayName: me.displayName,
+        cloud: this.#cloud,
+        tenantId: me.tenantId,
+        signedInAt: this.#now(),
+      })
+      .catch(() => {});
+    return me;
   }
 
   /**
@@ -242,9 +351,61 @@ export class TeamsClient {
     return true;
   }
 
-  /** Signs out: forgets the session and deletes the stored tokens. */
-  async logout(): Promise<void> {
+  /** The account name this client's session rests under in the token store (`default` unless named). */
+  get account(): string {
+    return this.#account;
+  }
+
+  /** The accounts index, when the client uses the default token store. */
+  get accounts(): AccountRegistry | undefined {
+    return this.#accounts;
+  }
+
+  /**
+   * Who the saved session of this account was, without using it (even when the service no longer
+   * accepts it) — so a new sign-in can be offered for the same person.
+   */
+  async savedAccount(): Promise<{ name?: string | undefined; username?: string | undefined } | undefined> {
+    let text: string | undefined;
+    try {
+      text = await this.#store?.load();
+    } catch {
+      text = undefined;
+    }
+    const account = parseSession(text)?.account;
+    const entry = this.#accounts?.get(this.#account);
+    const username = account?.username ?? entry?.username;
+    const name = account?.name ?? entry?.displayName;
+    return username || name ? { name, username } : undefined;
+  }
+
+  /** Who is signed in, where, and when each cached token expires (masked). No network. */
+  async authStatus(): Promise<AuthStatus> {
+    if (!this.#tokens.signedIn) await this.#tokens.load();
+    return sessionStatus(this.#tokens.snapshot(), {
+      account: this.#account,
+      cloud: this.#cloud,
+      store: this.#store?.description ?? "memory",
+      expired: this.#accounts?.get(this.#account)?.expired,
+    });
+  }
+
+  /** Signs out: forgets the session and deletes the stored tokens; `all` signs every account out. */
+  async logout(options: { all?: boolean } = {}): Promise<void> {
     await this.#tokens.logout();
+    await this.#accounts?.remove(this.#account);
+    if (options.all && this.#accounts) {
+      for (const entry of this.#accounts.list()) {
+        const file = this.#accounts.tokenFileFor(entry.name);
+        await new AutoTokenStore({
+          env: this.#env,
+          tokenFile: this.#options.tokenFile === undefined ? undefined : file,
+          account: entry.name,
+          accountFile: file,
+        }).clear();
+        await this.#accounts.remove(entry.name);
+      }
+    }
   }
 
   /** Who is signed in (from the skypetoken and the id_token). Mints the skypetoken if needed. */

@@ -3,7 +3,16 @@
 /** A fresh clientmessageid (the idempotency key of a send); built by the protocol package. */
 export { newClientMessageId } from "@teams-api/protocol";
 // ── Auth ────────────────────────────────────────────────────────────────────────────────────────
+export { type AccountEntry, AccountRegistry, checkAccountName, DEFAULT_ACCOUNT } from "./auth/accounts.js";
+export {
+  type AutomatedBrowserOptions,
+  automatedBrowserAvailable,
+  findBrowser,
+  NO_AUTOMATED_BROWSER,
+} from "./auth/automated-browser.js";
+export type { DeviceCodeOptions, DeviceCodePrompt } from "./auth/device-code.js";
 export type { AccountKind, CloudName, Roots } from "./auth/profiles.js";
+export { type AuthStatus, maskToken, type TokenStatus } from "./auth/status.js";
 export {
   AutoTokenStore,
   defaultTokenFile,
@@ -13,7 +22,7 @@ export {
   type TokenStore,
 } from "./auth/store.js";
 // ── Client and options ──────────────────────────────────────────────────────────────────────────
-export { type AuthenticateOptions, TeamsClient } from "./client.js";
+export { type AuthenticateOptions, type SignInOptions, TeamsClient } from "./client.js";
 // ── Errors ──────────────────────────────────────────────────────────────────────────────────────
 export {
   AbortError,

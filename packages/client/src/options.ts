@@ -49,6 +49,11 @@ export interface TeamsClientOptions {
    */
   tokenFile?: string;
   /**
+   * The account whose session to use: each account has its own session in the token store.
+   * @default env TEAMS_ACCOUNT, else the current account of the accounts index, else "default"
+   */
+  account?: string;
+  /**
    * Clock in epoch milliseconds (tests move it to expire tokens).
    * @default Date.now
    */
@@ -99,6 +104,8 @@ export interface TestHooks {
   omitOrigin?: boolean;
   /** Jitter source for backoff. */
   random?: () => number;
+  /** Waits between device-code polls (tests move the emulator's clock instead of waiting). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** Defaults for every option that has a plain value. */

@@ -74,7 +74,7 @@ describe("browser sign-in with a loopback redirect (headless Chromium)", () => {
   it("keeps waiting on an answer with the wrong state, and times out cleanly", async () => {
     const page = await browser.newPage();
     try {
-      const client = clientFor(emu, { loginTimeout: 1500 });
+      const client = clientFor(emu, { loginTimeout: 4000 });
       let openedWith!: (url: string) => void;
       const opened = new Promise<string>((resolve) => {
         openedWith = resolve;
@@ -85,16 +85,18 @@ describe("browser sign-in with a loopback redirect (headless Chromium)", () => {
           return true;
         },
       });
+      // Observed from the start: on a busy machine the timeout may fire while the page still loads.
+      const timedOut = assert.rejects(signingIn, (err: Error) => {
+        assert.equal(err.name, "TimeoutError");
+        assert.match(err.message, /teams login/);
+        return true;
+      });
       // The opener is called once the listener is up; answer it with a forged state.
       const listener = new URL(await opened).searchParams.get("redirect_uri") ?? "";
       const forged = await page.goto(`${listener}?code=forged&state=not-this-one`);
       assert.equal(forged?.status(), 400);
       assert.match((await page.textContent("h1")) ?? "", /not recognised/);
-      await assert.rejects(signingIn, (err: Error) => {
-        assert.equal(err.name, "TimeoutError");
-        assert.match(err.message, /teams login/);
-        return true;
-      });
+      await timedOut;
       assert.equal(client.isSignedIn(), false);
     } finally {
       await page.close();

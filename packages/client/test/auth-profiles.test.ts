@@ -15,7 +15,7 @@ import {
 } from "@teams-api/protocol";
 import { parseAuthzResponse } from "../src/auth/authz.js";
 import { callbackParams } from "../src/auth/login.js";
-import { SESSION_EXPIRED, SPA_ORIGIN_MISSING, tokenEndpointError } from "../src/auth/messages.js";
+import { SPA_ORIGIN_MISSING, tokenEndpointError } from "../src/auth/messages.js";
 import {
   accountProfile,
   kindFromTenant,
@@ -237,8 +237,15 @@ describe("sign-in error sentences", () => {
       err(50148, "code").message,
       "The sign-in code did not match its PKCE verifier; start the sign-in again with `teams login`.",
     );
-    for (const code of [700082, 70043, 9002313]) assert.equal(err(code, "refresh").message, SESSION_EXPIRED);
-    assert.equal(err(99999, "refresh").message, SESSION_EXPIRED); // any invalid_grant on refresh
+    // A refused session: the reason, the code, and `teams login` — for every code and any invalid_grant.
+    for (const code of [700082, 70043, 9002313, 99999]) {
+      assert.match(
+        err(code, "refresh").message,
+        new RegExp(
+          `^Your saved session (has expired|is no longer valid) \\(.*AADSTS${code}\\); sign in again with \`teams login\`\\.$`,
+        ),
+      );
+    }
     const other = err(12345, "code", "invalid_request");
     assert.match(other.message, /AADSTS12345/);
     for (const e of [spa, other]) {

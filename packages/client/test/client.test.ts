@@ -96,7 +96,10 @@ describe("TeamsClient", () => {
       const client = clientFor(emu, { logger });
       await assert.rejects(client.authenticateWithRefreshToken(canary), (err: unknown) => {
         assert.ok(err instanceof AuthenticationError);
-        assert.equal(err.message, "Your saved session has expired; sign in again with `teams login`.");
+        assert.match(
+          err.message,
+          /^Your saved session is no longer valid \(.*AADSTS\d+\); sign in again with `teams login`\.$/,
+        );
         assertNoSecrets(renderings(err), [canary], "error");
         return true;
       });
@@ -150,7 +153,10 @@ describe("TeamsClient", () => {
         }),
         (err: unknown) => {
           assert.ok(err instanceof AuthenticationError);
-          assert.equal(err.message, "Your saved session has expired; sign in again with `teams login`.");
+          assert.match(
+            err.message,
+            /^Your saved session is no longer valid \(.*AADSTS\d+\); sign in again with `teams login`\.$/,
+          );
           assertNoSecrets(renderings(err), [canary], "error");
           return true;
         },

@@ -32,6 +32,8 @@ export interface LoginDeps {
   /** The account kind the cloud suggests (consumer cloud → consumer). */
   kindHint: AccountKind;
   loginTimeout: number;
+  /** Authority segment: `common` unless the user named an organization (`--tenant`). */
+  tenant?: string | undefined;
   hooks?: { codeVerifier?: ((v: string) => string) | undefined; omitOrigin?: boolean | undefined } | undefined;
 }
 
@@ -51,18 +53,18 @@ export interface BrowserLoginOptions {
 }
 
 /** The audience asked for at sign-in: the skypetoken audience of the suggested kind. */
-function signInAudience(kind: AccountKind): string {
+export function signInAudience(kind: AccountKind): string {
   return kind === "consumer" ? CONSUMER_SPACES_SCOPE : AUDIENCES.spaces;
 }
 
-interface Pkce {
+export interface Pkce {
   verifier: string;
   challenge: string;
   state: string;
   nonce: string;
 }
 
-async function newPkce(): Promise<Pkce> {
+export async function newPkce(): Promise<Pkce> {
   const verifier = oauth.generateRandomCodeVerifier();
   return {
     verifier,
@@ -72,11 +74,11 @@ async function newPkce(): Promise<Pkce> {
   };
 }
 
-function authorizeUrl(
+export function authorizeUrl(
   deps: LoginDeps,
   p: { clientId: string; redirectUri: string; scope: string; pkce: Pkce; loginHint?: string | undefined },
 ): string {
-  const url = new URL(authorizationServer(deps.roots.loginUrl, "common").authorization_endpoint!);
+  const url = new URL(authorizationServer(deps.roots.loginUrl, deps.tenant ?? "common").authorization_endpoint!);
   const q = url.searchParams;
   q.set("client_id", p.clientId);
   q.set("response_type", "code");
@@ -93,7 +95,7 @@ function authorizeUrl(
   return url.toString();
 }
 
-async function redeem(
+export async function redeem(
   deps: LoginDeps,
   p: {
     clientId: string;
@@ -108,7 +110,7 @@ async function redeem(
   const verifier = deps.hooks?.codeVerifier ? deps.hooks.codeVerifier(p.pkce.verifier) : p.pkce.verifier;
   return deps.oauth.redeemCode({
     loginUrl: deps.roots.loginUrl,
-    tenant: "common",
+    tenant: deps.tenant ?? "common",
     clientId: p.clientId,
     scope: p.scope,
     origin: deps.hooks?.omitOrigin ? undefined : p.origin,

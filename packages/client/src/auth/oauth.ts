@@ -38,6 +38,7 @@ export function authorizationServer(loginUrl: string, tenant: string): oauth.Aut
     issuer: `${base}/v2.0`,
     authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
     token_endpoint: `${base}/oauth2/v2.0/token`,
+    device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
   };
 }
 
@@ -97,6 +98,79 @@ export class OAuthClient {
       this.#options(as, p, true),
     );
     return this.#parse(response, as, "refresh");
+  }
+
+  /**
+   * Starts a device-code sign-in (§1.6). Accepts the v2 answer and the v1 one (`verification_url`,
+   * numbers as strings).
+   */
+  async startDeviceCode(p: TokenEndpointParams): Promise<DeviceCodeGrant> {
+    const as = authorizationServer(p.loginUrl, p.tenant);
+    const endpoint = new URL(as.device_authorization_endpoint!);
+    const response = await oauth.deviceAuthorizationRequest(
+      as,
+      { client_id: p.clientId },
+      oauth.None(),
+      { scope: p.scope },
+      {
+        ...(p.signal ? { signal: p.signal } : {}),
+        [oauth.customFetch]: (url, init) =>
+          this.#transport.raw({ method: "POST", url, headers: init.headers, body: init.body, signal: init.signal }),
+        [oauth.allowInsecureRequests]: endpoint.protocol === "http:" && isLoopback(endpoint),
+      },
+    );
+    const request = { method: "POST", url: this.#redactor.url(endpoint.toString()) };
+    const body = await readJson(response);
+    if (response.status !== 200) {
+      throw tokenEndpointError(
+        { status: response.status, headers: response.headers, body, request, grant: "device" },
+        this.#redactor,
+      );
+    }
+    const b = (body ?? {}) as Record<string, unknown>;
+    const num = (v: unknown): number => (typeof v === "string" ? Number(v) : typeof v === "number" ? v : Number.NaN);
+    const verificationUri = b.verification_uri ?? b.verification_url;
+    const expiresIn = num(b.expires_in);
+    const interval = num(b.interval);
+    if (
+      typeof b.device_code !== "string" ||
+      typeof b.user_code !== "string" ||
+      typeof verificationUri !== "string" ||
+      !Number.isFinite(expiresIn)
+    ) {
+      throw new ProtocolError("The sign-in service answered the device-code request without a usable code.");
+    }
+    this.#redactor.addSecret(b.device_code);
+    return {
+      deviceCode: b.device_code,
+      userCode: b.user_code,
+      verificationUri,
+      expiresInMs: expiresIn * 1000,
+      intervalMs: (Number.isFinite(interval) && interval > 0 ? interval : 5) * 1000,
+      message: typeof b.message === "string" ? b.message : undefined,
+    };
+  }
+
+  /** One poll of a device-code sign-in: tokens, or "still waiting" (`authorization_pending`/`slow_down`). */
+  async pollDeviceCode(
+    p: TokenEndpointParams & { deviceCode: string },
+  ): Promise<{ tokens: TokenSet } | { waiting: "authorization_pending" | "slow_down" }> {
+    const as = authorizationServer(p.loginUrl, p.tenant);
+    const response = await oauth.deviceCodeGrantRequest(
+      as,
+      { client_id: p.clientId },
+      oauth.None(),
+      p.deviceCode,
+      this.#options(as, p, true),
+    );
+    if (response.status === 400) {
+      const peek = (await readJson(response.clone())) as { error?: unknown } | undefined;
+      if (peek?.error === "authorization_pending" || peek?.error === "slow_down") {
+        await response.body?.cancel().catch(() => {});
+        return { waiting: peek.error };
+      }
+    }
+    return { tokens: await this.#parse(response, as, "device") };
   }
 
   #options(
@@ -164,6 +238,25 @@ export class OAuthClient {
     this.#redactor.addSecret(set.refreshToken);
     this.#redactor.addSecret(set.idToken);
     return set;
+  }
+}
+
+/** What a device-code start answers (§1.6), in milliseconds. */
+export interface DeviceCodeGrant {
+  readonly deviceCode: string;
+  readonly userCode: string;
+  readonly verificationUri: string;
+  readonly expiresInMs: number;
+  readonly intervalMs: number;
+  readonly message: string | undefined;
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  try {
+    const text = await response.text();
+    return text.trim() ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

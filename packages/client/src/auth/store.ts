@@ -203,10 +203,16 @@ export class AutoTokenStore implements TokenStore {
   readonly #account: string;
   readonly #explicitFile: boolean;
 
-  constructor(options: { env: Env; tokenFile?: string | undefined; account?: string }) {
+  constructor(options: {
+    env: Env;
+    tokenFile?: string | undefined;
+    account?: string;
+    /** The account's own session file when the keyring is not used (does not rule the keyring out). */
+    accountFile?: string | undefined;
+  }) {
     this.#env = options.env;
     this.#explicitFile = options.tokenFile !== undefined || options.env.TEAMS_TOKEN_FILE !== undefined;
-    this.#file = options.tokenFile ?? defaultTokenFile(options.env);
+    this.#file = options.tokenFile ?? options.accountFile ?? defaultTokenFile(options.env);
     this.#account = options.account ?? "default";
   }
 

@@ -41,6 +41,8 @@ export interface TokenManagerOptions {
   env: Env;
   /** Leave out the SPA Origin header (test hook). */
   omitOrigin?: boolean | undefined;
+  /** Told when the sign-in service refuses the saved session (invalid_grant), e.g. to mark the account. */
+  onSessionRejected?: ((err: AuthenticationError) => void | Promise<void>) | undefined;
 }
 
 /** Claims of an id_token this library reads. Never verified: it only names the account. */
@@ -218,14 +220,21 @@ export class TokenManager implements TokenSource {
         " ",
       );
       this.#o.logger?.debug(`Refreshing the access token for ${audience}.`);
-      const result = await this.#o.oauth.refresh({
-        loginUrl: s.loginUrl,
-        tenant: profile.tenant,
-        clientId: profile.clientId,
-        origin: this.#o.omitOrigin ? undefined : profile.origin,
-        refreshToken: s.refreshToken,
-        scope,
-      });
+      const result = await this.#o.oauth
+        .refresh({
+          loginUrl: s.loginUrl,
+          tenant: profile.tenant,
+          clientId: profile.clientId,
+          origin: this.#o.omitOrigin ? undefined : profile.origin,
+          refreshToken: s.refreshToken,
+          scope,
+        })
+        .catch(async (err: unknown) => {
+          if (err instanceof AuthenticationError && err.code === "invalid_grant") {
+            await this.#o.onSessionRejected?.(err);
+          }
+          throw err;
+        });
       // Apply the rotation inside the serial section, so the next grant uses the new token.
       const current = this.#check(generation);
       if (result.refreshToken) current.refreshToken = result.refreshToken;
@@ -351,6 +360,8 @@ export class TokenManager implements TokenSource {
       kindHint: AccountKind;
       persist?: boolean;
       signal?: AbortSignal | undefined;
+      /** When minting the skypetoken fails: another tenant to re-acquire the tokens for, or undefined. */
+      retarget?: ((err: unknown) => Promise<string | undefined>) | undefined;
     },
   ): Promise<void> {
     if (!set.refreshToken) {
@@ -374,18 +385,41 @@ export class TokenManager implements TokenSource {
       },
       from.persist ?? true,
     );
-    await this.#establish(from.signal);
+    await this.#establish(from.signal, from.retarget);
   }
 
-  /** Mints the first skypetoken of a new session; on failure the session is dropped, not saved. */
-  async #establish(signal: AbortSignal | undefined): Promise<void> {
+  /**
+   * Mints the first skypetoken of a new session; on failure the session is dropped, not saved —
+   * unless `retarget` names another tenant (a guest refused by authz, PROTOCOL.md §1.5): then the
+   * tokens are re-acquired against that tenant's authority and the skypetoken tried once more.
+   */
+  async #establish(
+    signal: AbortSignal | undefined,
+    retarget?: ((err: unknown) => Promise<string | undefined>) | undefined,
+  ): Promise<void> {
     const generation = this.#generation;
     try {
-      await this.skypeToken(signal ? { signal } : {});
+      try {
+        await this.skypeToken(signal ? { signal } : {});
+      } catch (err) {
+        const tenant = retarget && generation === this.#generation ? await retarget(err) : undefined;
+        const s = this.#session;
+        if (!tenant || !s) throw err;
+        this.#o.logger?.info(`Signing in to tenant ${tenant} instead.`);
+        s.tenantId = tenant;
+        s.accessTokens = {};
+        s.skype = undefined;
+        await this.skypeToken(signal ? { signal } : {});
+      }
     } catch (err) {
       if (generation === this.#generation) this.#replace(undefined, true);
       throw err;
     }
+  }
+
+  /** The session as it is (for status views: callers must not show its tokens). */
+  snapshot(): Readonly<Session> | undefined {
+    return this.#session;
   }
 
   /**
