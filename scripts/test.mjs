@@ -29,12 +29,18 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// Every test runs under a timeout, so a regression that hangs (a lost abort, a timer that never
+// fires) fails that test instead of stalling the run; files set tighter ones where they know better.
+// --test-force-exit ends a file whose failed test left a socket or timer behind.
+const testTimeout = Number(process.env.TEST_TIMEOUT_MS ?? 600_000);
 const args = [
   "--conditions=source",
   "--import",
   "tsx",
   "--test",
   "--test-reporter=spec",
+  `--test-timeout=${testTimeout}`,
+  "--test-force-exit",
   `--test-concurrency=${process.env.TEST_CONCURRENCY ?? "2"}`,
   ...files,
 ];

@@ -67,7 +67,11 @@ export class App {
 
   /** The client, not necessarily signed in (login uses this). */
   client(): TeamsClient {
-    this.#client ??= new TeamsClient(clientOptions(this.globals.cloud, this.env));
+    this.#client ??= new TeamsClient({
+      ...clientOptions(this.globals.cloud, this.env),
+      // A wait on Retry-After shows in the spinner: "rate limited — retrying in 28 s".
+      onRetryWait: (wait) => this.out.retryWait(wait),
+    });
     return this.#client;
   }
 

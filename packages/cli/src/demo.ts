@@ -77,8 +77,8 @@ function banner(
   const paragraph =
     `You are ${oneLine(me.displayName)}${me.email ? ` (${oneLine(me.email)})` : ""}, signed in through the real sign-in page of a local Teams emulator at ${origin}; nothing here reaches Microsoft. ` +
     `Other demo users (password "${DEMO_PASSWORD}"): ${others.map((o) => `${o.name} (${o.login})`).join(", ")}. Try ${second} in a second terminal: it joins this emulator, so you can chat with yourself. ` +
-    `To run the emulator alone: \`npm run emulator\`, then TEAMS_CLOUD=emulator TEAMS_LOGIN_URL=${origin}/login TEAMS_BASE_URL=${origin} teams login. ` +
-    "Arrow keys and Enter pick a chat; Ctrl+C goes back, and quits from the menu.";
+    `To run the emulator alone: \`npm run emulator\`, then TEAMS_CLOUD=emulator TEAMS_LOGIN_URL=${origin}/login TEAMS_BASE_URL=${origin} npx teams login. ` +
+    "Arrow keys and Enter pick, typing filters; Ctrl+C goes back, and quits from the main menu.";
   return [
     "╔══════════════════════════════════╗",
     "║ Microsoft Teams CLI — demo       ║",

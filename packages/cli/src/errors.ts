@@ -9,6 +9,8 @@ export const EXIT = {
   usage: 2,
   auth: 4,
   rateLimited: 5,
+  /** A send that may have been delivered: check the chat before sending again. */
+  maybeSent: 3,
   /** Interrupted by Ctrl+C outside the interactive loop (shell convention 128 + SIGINT). */
   interrupted: 130,
 } as const;
@@ -34,7 +36,10 @@ function nameOf(err: unknown): string {
 export function exitCodeForCode(code: ErrorCode): number {
   switch (code) {
     case "invalid_argument":
+    case "message_too_large":
       return EXIT.usage;
+    case "delivery_unknown":
+      return EXIT.maybeSent;
     case "rate_limited":
       return EXIT.rateLimited;
     case "unauthorized":
@@ -61,6 +66,8 @@ export function exitCodeForCode(code: ErrorCode): number {
     case "untrusted_destination":
     case "no_browser":
     case "not_automatable":
+    case "session_not_saved":
+    case "session_file_symlink":
     case "internal":
       return EXIT.error;
     default:

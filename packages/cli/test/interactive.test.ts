@@ -1,61 +1,19 @@
 /**
- * The interactive app in a real terminal (tmux): arrow keys and Enter pick a chat, its messages
- * show, typed text is sent and arrives, /back returns to the menu, Ctrl+C leaves — and the shell
- * afterwards is in cooked mode (icanon, echo), not stuck in raw mode.
+ * One-shot commands and the demo in a real terminal (tmux): the sign-in prompt, spinners and Ctrl+C,
+ * tables — and the shell afterwards is in cooked mode (icanon, echo), not stuck in raw mode. The
+ * interactive app itself is driven in app.test.ts.
  */
 import * as assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { NODE_ARGS, ROOT, runCli, type Sandbox, sandbox } from "./helpers/cli.js";
+import { assertCookedShell, CLI, choose, clearFaults, fault, MAIN_MENU } from "./helpers/app.js";
+import { ROOT, runCli, type Sandbox, sandbox } from "./helpers/cli.js";
 import { signInByForm } from "./helpers/signin.js";
 import { PROMPT, Tmux } from "./helpers/tmux.js";
 
-const CLI = ["node", ...NODE_ARGS].join(" ");
-
-/** The line of the menu the cursor (❯) is on, in the newest rendering. */
-function activeLine(screen: string): string {
-  const lines = screen.split("\n").filter((l) => l.includes("❯"));
-  return lines.at(-1) ?? "";
-}
-
-async function pick(t: Tmux, label: string): Promise<void> {
-  for (let i = 0; i < 40; i++) {
-    const current = activeLine(await t.waitFor((s) => activeLine(s) !== "", 20_000, "a menu"));
-    if (current.includes(label)) {
-      t.keys("Enter");
-      return;
-    }
-    t.keys("Down");
-    await t.waitFor((s) => activeLine(s) !== current, 5_000, "the cursor to move");
-  }
-  throw new Error(`"${label}" is not in the menu:\n${t.screen()}`);
-}
-
-async function fault(sb: Sandbox, spec: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${sb.emulator.origin}/_emulator/faults`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(spec),
-  });
-  assert.equal(res.status, 201, await res.text());
-}
-
-const count = (s: string, needle: string): number => s.split(needle).length - 1;
-
-/** The terminal's line discipline after the app is gone. */
-async function assertCookedShell(t: Tmux): Promise<void> {
-  await t.waitFor((s) => s.trimEnd().endsWith(PROMPT.trim()), 10_000, "the shell prompt after the app");
-  t.run("stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo STTY-DONE");
-  const output = (s: string): string =>
-    s.split("\n").find((l) => l.includes("STTY-DONE") && !l.startsWith(PROMPT.trim())) ?? "";
-  const line = output(await t.waitFor((s) => output(s) !== "", 10_000, "stty output"));
-  assert.match(line, /(^| )icanon /, `terminal left without icanon: ${line}`);
-  assert.match(line, /(^| )echo /, `terminal left without echo: ${line}`);
-  // And the shell takes input normally.
-  t.run("echo still-$((40+2))");
-  await t.waitFor("still-42", 5_000, "the shell to answer");
-}
-
-describe("one-shot commands in a terminal", () => {
+describe("one-shot commands in a terminal", { timeout: 180_000 }, () => {
   let sb: Sandbox;
   let t: Tmux | undefined;
   before(async () => {
@@ -92,7 +50,7 @@ describe("one-shot commands in a terminal", () => {
     await t.waitFor("exit=130", 10_000, "the interrupted command's exit status");
     assert.ok(Date.now() - started < 25_000, "Ctrl+C did not stop the wait");
     await assertCookedShell(t);
-    await fetch(`${sb.emulator.origin}/_emulator/faults`, { method: "DELETE" });
+    await clearFaults(sb);
   });
 
   it("chats renders a numbered table with names on a terminal", async () => {
@@ -108,113 +66,40 @@ describe("one-shot commands in a terminal", () => {
   });
 });
 
-describe("interactive app in a terminal", () => {
-  let sb: Sandbox;
+describe("the demo in a terminal", { timeout: 120_000 }, () => {
   let t: Tmux | undefined;
-  before(async () => {
-    sb = await sandbox();
-    await sb.login();
-  });
-  after(async () => {
+  const dir = mkdtempSync(join(tmpdir(), "teams-demo-test-"));
+  after(() => {
     t?.close();
-    await sb.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
-  it("pick a chat with the arrows, read, send, /back, Ctrl+C out to a cooked shell", async () => {
-    t = await Tmux.start({ ...sb.env }, ROOT);
-    t.run(CLI);
-    await t.waitFor("Pick a chat", 30_000);
-    await t.waitFor("Main Menu");
-    await pick(t, "Bob Example");
-    let screen = await t.waitFor("Main Menu > Chat > Bob Example");
-    screen = await t.waitFor("Type a message and press Enter to send");
-    assert.doesNotMatch(screen, /@unq\.gbl|@thread\.v2|8:orgid/);
-
-    const text = `hello from the terminal ${Date.now()}`;
-    t.type(text);
-    t.keys("Enter");
-    // It shows up in the log as mine…
-    await t.waitFor(new RegExp(`You\\s+${text}`), 20_000, "the sent message in the chat log");
-    // …and Bob receives it.
-    const bob = await sb.runAs("bob@contoso.com", ["messages", "Alice Example", "-n", "3"]);
-    assert.equal(bob.code, 0, bob.stderr);
-    assert.ok(
-      (JSON.parse(bob.stdout) as Array<{ text: string }>).some((m) => m.text === text),
-      "Bob did not get the message",
-    );
-
-    // /refresh shows what Bob sends back.
-    const answer = `answer ${Date.now()}`;
-    assert.equal((await sb.runAs("bob@contoso.com", ["send", "Alice Example", answer])).code, 0);
-    t.type("/refresh");
-    t.keys("Enter");
-    await t.waitFor(new RegExp(`Bob Example\\s+${answer}`), 20_000, "Bob's answer after /refresh");
-
-    const menus = count(t.screen(), "Pick a chat");
-    t.type("/back");
-    t.keys("Enter");
-    await t.waitFor((s) => count(s, "Pick a chat") > menus, 20_000, "the menu again after /back");
-
-    // Ctrl+C inside a chat goes back to the menu, too.
-    await pick(t, "Project Falcon");
-    await t.waitFor("Main Menu > Chat > Project Falcon");
-    await t.waitFor((s) => count(s, "Type a message") >= 2, 20_000, "the second chat's prompt");
-    const menus2 = count(t.screen(), "Pick a chat");
-    t.keys("C-c");
-    await t.waitFor((s) => count(s, "Pick a chat") > menus2, 20_000, "the menu after Ctrl+C in a chat");
-
-    // Ctrl+C at the menu leaves the app.
-    t.keys("C-c");
-    await assertCookedShell(t);
-  });
-
-  it("Ctrl+C during a slow load in a chat cancels the load, not the app", async () => {
-    t?.close();
-    t = await Tmux.start({ ...sb.env }, ROOT);
-    t.run(CLI);
-    await t.waitFor("Pick a chat", 30_000);
-    await fault(sb, { latencyMs: 30_000, count: 1, path: "messages" });
-    await pick(t, "Dana Whitfield");
-    await t.waitFor("Loading messages…", 20_000, "the spinner");
-    t.keys("C-c");
-    await t.waitFor("Cancelled.", 10_000);
-    await t.waitFor("Type a message and press Enter to send", 10_000, "the chat prompt after cancelling");
-    await fetch(`${sb.emulator.origin}/_emulator/faults`, { method: "DELETE" });
-    t.type("/refresh");
-    t.keys("Enter");
-    await t.waitFor(/\d\d:\d\d\s+(You|Dana Whitfield)\s+\S/, 20_000, "the messages after /refresh");
-    t.type("/quit");
-    t.keys("Enter");
-    await assertCookedShell(t);
-  });
-
-  it("the demo: own emulator, signed in as Alice, banner, chat, send, quit cleanly", async () => {
-    t?.close();
+  it("own emulator, signed in as Alice, banner above the main menu, chat, send, exit cleanly", async () => {
     t = await Tmux.start({ NO_COLOR: "1" }, ROOT);
     t.run("npm run demo -- --port 0");
-    let screen = (await t.waitFor("Pick a chat", 60_000)).replace(/\s+/g, " ");
+    let screen = (await t.waitFor(MAIN_MENU, 60_000)).replace(/\s+/g, " ");
     assert.match(screen, /You are Alice Example \(alice@contoso\.com\)/);
     assert.match(screen, /bob@contoso\.com/, "the banner names other demo users");
     assert.match(screen, /npm run emulator/, "the banner says how to run the emulator alone");
     const origin = /emulator at (http:\/\/127\.0\.0\.1:\d+)/.exec(screen)?.[1];
     assert.ok(origin, "the banner gives the emulator's address");
 
-    await pick(t, "Bob Example");
-    await t.waitFor("Main Menu > Chat > Bob Example");
-    await t.waitFor("Type a message and press Enter to send");
+    await choose(t, MAIN_MENU, "Conversations");
+    await choose(t, "Open a chat", "Bob Example");
+    await t.waitFor("Main Menu › Conversations › Bob Example");
     const text = `demo says hi ${Date.now()}`;
     t.type(text);
     t.keys("Enter");
     screen = await t.waitFor(new RegExp(`You\\s+${text}`), 20_000, "the sent message");
 
     // Bob, signing in to the demo's emulator from outside, reads it.
-    const env = {
+    const bobEnv = {
       TEAMS_CLOUD: "emulator",
       TEAMS_LOGIN_URL: `${origin}/login`,
       TEAMS_BASE_URL: origin,
       TEAMS_KEYRING: "0",
+      TEAMS_TOKEN_FILE: join(dir, "bob.json"),
     };
-    const bobEnv = { ...env, TEAMS_TOKEN_FILE: `${sb.dir}/demo-bob/session.json` };
     const loggedIn = await runCli(["login", "--username", "bob@contoso.com", "--password-stdin"], {
       env: bobEnv,
       input: "teams-demo\n",
@@ -224,8 +109,11 @@ describe("interactive app in a terminal", () => {
     assert.equal(bob.code, 0, bob.stderr);
     assert.ok((JSON.parse(bob.stdout) as Array<{ text: string }>).some((m) => m.text === text));
 
-    t.type("/quit");
+    t.type("/back");
     t.keys("Enter");
+    await t.waitFor("? Open a chat");
+    t.keys("Escape");
+    await choose(t, MAIN_MENU, "Exit");
     await assertCookedShell(t);
   });
 });

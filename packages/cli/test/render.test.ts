@@ -10,6 +10,7 @@ import {
 } from "teams-api";
 import { describeError, EXIT, exitCodeFor, UsageError } from "../src/errors.js";
 import { colorEnabled } from "../src/render/colors.js";
+import { Output } from "../src/render/output.js";
 import { reactionKeyFromInput, reactionLabel } from "../src/render/reactions.js";
 import { redact } from "../src/render/redact.js";
 import { oneLine, sanitizeTerminalText, truncate } from "../src/render/sanitize.js";
@@ -86,7 +87,7 @@ describe("colours and reactions", () => {
     assert.equal(reactionKeyFromInput("👍"), "like");
     assert.equal(reactionKeyFromInput("❤️"), "heart");
     assert.equal(reactionKeyFromInput("Laugh"), "laugh");
-    assert.equal(reactionKeyFromInput("🔥"), "1f525");
+    assert.equal(reactionKeyFromInput("🔥"), "1f525_fire");
   });
 });
 
@@ -134,5 +135,28 @@ describe("spinner", () => {
     slow.resolve(2);
     assert.equal(await done, 2);
     assert.ok(slow.stream.written.endsWith("\r\x1b[2K"), "the spinner line is cleared");
+  });
+
+  it("says what a retry wait is about and how long it lasts", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout", "setInterval", "Date"], now: 1_000_000 });
+    const { stream, work, resolve } = setup(true);
+    const out = new Output({
+      stderr: stream as unknown as NodeJS.WriteStream,
+      stdout: stream as unknown as NodeJS.WriteStream,
+    });
+    const done = out.spin("Loading chats…", work);
+    t.mock.timers.tick(SPINNER_DELAY_MS);
+    assert.doesNotMatch(stream.written, /retrying/);
+    out.retryWait({ reason: "rate_limited", delayMs: 28_000, retryAfter: true, retry: 1, method: "GET", url: "x" });
+    t.mock.timers.tick(80);
+    assert.match(stream.written, /Loading chats… — rate limited — retrying in 28 s/);
+    t.mock.timers.tick(10_000);
+    assert.match(stream.written, /retrying in 18 s/);
+    t.mock.timers.tick(18_000);
+    stream.written = "";
+    t.mock.timers.tick(80);
+    assert.doesNotMatch(stream.written, /retrying/, "the note goes when the wait is over");
+    resolve(1);
+    assert.equal(await done, 1);
   });
 });

@@ -37,6 +37,7 @@ import {
 import { toTenant } from "./services/map.js";
 import { MiddleTierService } from "./services/middle-tier.js";
 import { NameResolver } from "./services/names.js";
+import { PresenceService } from "./services/presence/index.js";
 
 /** What every sign-in method accepts besides its own options. */
 export interface SignInOptions {
@@ -81,6 +82,8 @@ export class TeamsClient {
   readonly chat: ChatService;
   /** Profiles, user lookup, tenants (the middle tier). */
   readonly middleTier: MiddleTierService;
+  /** Availability, status and status message, the running client's endpoint, subscriptions (unified presence). */
+  readonly presence: PresenceService;
   /** Display names for MRIs and titles for conversations, cached and batched. */
   readonly names: NameResolver;
   readonly #options: TeamsClientOptions;
@@ -133,6 +136,9 @@ export class TeamsClient {
       logger: this.#logger,
       timeout: options.timeout ?? DEFAULT_OPTIONS.timeout,
       maxRetries: options.maxRetries ?? DEFAULT_OPTIONS.maxRetries,
+      deadline: options.deadline ?? DEFAULT_OPTIONS.deadline,
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_OPTIONS.maxResponseBytes,
+      onRetryWait: options.onRetryWait,
       // The transport keeps wall-clock time: Retry-After dates are the server's, not the injected clock's.
       ...(options.testHooks?.random ? { random: options.testHooks.random } : {}),
     };
@@ -167,6 +173,7 @@ export class TeamsClient {
     };
 
     this.middleTier = new MiddleTierService(this.context);
+    this.presence = new PresenceService(this.context);
     this.names = new NameResolver(this.context, {
       middleTier: this.middleTier,
       threadMembers: (id, o) => this.chat.threadMembers(id, o),
@@ -392,6 +399,8 @@ export class TeamsClient {
 
   /** Signs out: forgets the session and deletes the stored tokens; `all` signs every account out. */
   async logout(options: { all?: boolean } = {}): Promise<void> {
+    // Offline at once for everyone else: the presence endpoint goes before the tokens do.
+    await this.presence.stop().catch(() => {});
     await this.#tokens.logout();
     await this.#accounts?.remove(this.#account);
     if (options.all && this.#accounts) {

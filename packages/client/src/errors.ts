@@ -2,6 +2,7 @@
  * Every failure the library reports is a TeamsError with a stable string `code`. API errors carry the
  * status, the server's request id and a redacted view of the request — never a token (GUIDE §2).
  */
+import { sanitizeTerminalText } from "@teams-api/protocol";
 
 /** A request as it may be shown in errors and logs: method and URL with secrets redacted. */
 export interface RedactedRequest {
@@ -35,6 +36,11 @@ export const ERROR_CODES = [
   "invalid_url",
   "insecure_destination",
   "untrusted_destination",
+  /** A message over the chat service's size limit (~28 KB). */
+  "message_too_large",
+  // Sending.
+  /** A send whose delivery could not be confirmed either way: check before sending again. */
+  "delivery_unknown",
   // Signing in.
   "not_signed_in",
   "sign_in_failed",
@@ -45,6 +51,10 @@ export const ERROR_CODES = [
   "no_code",
   "no_browser",
   "not_automatable",
+  /** Signed in, but the session could not be written to its store. */
+  "session_not_saved",
+  /** The session file is a symbolic link, which is never followed. */
+  "session_file_symlink",
   /** A bug in this library. */
   "internal",
 ] as const;
@@ -54,7 +64,9 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export class TeamsError extends Error {
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    // Messages quote the service (error texts, names): through the one sanitizer, so a script that
+    // prints `err.message` cannot be driven by escape sequences, bidi overrides or hidden characters.
+    super(sanitizeTerminalText(message), options);
     this.name = "TeamsError";
     this.code = code;
   }
@@ -152,5 +164,18 @@ export class NotSignedInError extends TeamsError {
   override name = "NotSignedInError";
   constructor(message = "You are not signed in. Run `teams login` first.") {
     super("not_signed_in", message);
+  }
+}
+/** A message over the chat service's size limit (about 28 KB, PROTOCOL.md §9.6), refused before sending. */
+export class MessageTooLargeError extends TeamsError {
+  override name = "MessageTooLargeError";
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(
+      "message_too_large",
+      `The message is ${Math.ceil(size / 1024)} KB; Teams accepts at most ${Math.floor(limit / 1024)} KB in one message.`,
+    );
   }
 }

@@ -34,6 +34,7 @@ export {
   ERROR_CODES,
   type ErrorCode,
   InvalidArgumentError,
+  MessageTooLargeError,
   NotFoundError,
   NotSignedInError,
   PermissionDeniedError,
@@ -56,6 +57,7 @@ export type {
   Identity,
   Logger,
   RequestOptions,
+  RetryWait,
   ServiceContext,
   TokenRequestOptions,
   TokenSource,
@@ -99,3 +101,13 @@ export type { MessageWriter } from "./services/chat/write.js";
 export type { MentionInput } from "./services/content.js";
 export { MiddleTierService, SHORT_PROFILE_BATCH_SIZE } from "./services/middle-tier.js";
 export { joinNames, NAME_RESOLVER_DEFAULTS, NameResolver, type NameResolverOptions } from "./services/names.js";
+export {
+  type DurationOptions,
+  PRESENCE_DEFAULTS,
+  type Presence,
+  type PresencePushSource,
+  PresenceService,
+  type PresenceSubscribeOptions,
+  type PresenceSubscription,
+  type StatusMessage,
+} from "./services/presence/index.js";

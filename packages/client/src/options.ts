@@ -6,7 +6,7 @@
 import type { CloudName } from "./auth/profiles.js";
 import type { TokenStore } from "./auth/store.js";
 import type { Env, FetchLike } from "./http/fetch.js";
-import type { Logger } from "./http/types.js";
+import type { Logger, RetryWait } from "./http/types.js";
 
 export interface TeamsClientOptions {
   /**
@@ -69,6 +69,25 @@ export interface TeamsClientOptions {
    */
   maxRetries?: number;
   /**
+   * Overall milliseconds one call may take: all its attempts, the waits between them (backoff,
+   * `Retry-After`) and reading the answer. A wait that would not fit ends the call at once with the
+   * error that caused it. An `AbortSignal` still stops a call sooner.
+   * @default 120000
+   */
+  deadline?: number;
+  /**
+   * Largest answer body read, counted after gzip/deflate/br inflation; a larger answer fails with a
+   * ProtocolError ("too large") instead of filling memory.
+   * @default 33554432 (32 MiB)
+   */
+  maxResponseBytes?: number;
+  /**
+   * Told before the client waits to retry (a throttle's `Retry-After`, a backoff), so an app can say
+   * "rate limited — retrying in 28 s".
+   * @default undefined
+   */
+  onRetryWait?: (wait: RetryWait) => void;
+  /**
    * Opens the sign-in page for `authenticate()`; may be async. Return or resolve `false` when no
    * browser could be opened, so the paste-the-redirect fallback is used.
    * @default xdg-open / open / start, when a desktop session is present
@@ -118,4 +137,6 @@ export const DEFAULT_OPTIONS = {
   tokenFileName: "session.json",
   configDirName: "teams-api",
   keyringTimeoutMs: 3_000,
+  deadline: 120_000,
+  maxResponseBytes: 32 * 1024 * 1024,
 } as const;

@@ -30,7 +30,7 @@ import { ALICE, clientFor, control, countingFetch, emulator, localServer, PASSWO
 const PROPS = /\/v1\/users\/ME\/properties$/;
 const AUTHZ_PATH = "^/api/authsvc/";
 
-describe("transport against the emulator", () => {
+describe("transport against the emulator", { timeout: 120_000 }, () => {
   let emu: Emulator;
   let counting: ReturnType<typeof countingFetch>;
   let client: TeamsClient;
@@ -245,7 +245,7 @@ describe("transport against the emulator", () => {
   });
 });
 
-describe("transport edge cases (local server)", () => {
+describe("transport edge cases (local server)", { timeout: 60_000 }, () => {
   let emu: Emulator;
   let client: TeamsClient;
   const canary = `CANARY${"-"}TOKEN-${Math.random().toString(36).slice(2)}`;

@@ -1,12 +1,15 @@
 import type { RegionGtms } from "@teams-api/protocol";
 import type { FaultController } from "./http/faults.js";
 import { createTokenService, type EmulatorTokenService, type TokenLifetimes } from "./services/login/tokens.js";
+import { presencePubsub } from "./services/presence/pubsub.js";
 import { TrouterHub, type TrouterTimings } from "./services/trouter/hub.js";
 import { ChatState } from "./state/chat.js";
 import { Directory, type Tenant, type User } from "./state/directory.js";
 import { StoreEventBus } from "./state/events.js";
 import { MediaStore } from "./state/media.js";
+import { PresenceStore } from "./state/presence.js";
 import { seedDemoChats } from "./state/seed.js";
+import { seedDemoPresence } from "./state/seed-presence.js";
 import type { CloudKind, EmulatorUrls } from "./urls.js";
 
 /**
@@ -70,6 +73,8 @@ interface Stores {
   readonly media: MediaStore;
   /** Trouter (push): allocations, sockets, the registrar's registrations; `deliver()` pushes to a surl. */
   readonly trouter: TrouterHub;
+  /** Unified presence: endpoints, forced statuses, notes, pubsub subscriptions. */
+  readonly presence: PresenceStore;
 }
 
 async function createStores(options: ContextOptions): Promise<Stores> {
@@ -97,7 +102,12 @@ async function createStores(options: ContextOptions): Promise<Stores> {
     options.trouter,
     options.random,
   );
-  return { events, directory, tokens, chat, media, trouter };
+  const presence = new PresenceStore({ directory, now: options.now, events });
+  if (options.seed === "demo") seedDemoPresence(presence, directory);
+  presencePubsub({ events, presence });
+  // Presence pushes go out over the subscriber's Trouter socket (§3.4).
+  events.on("presencePush", (e) => void trouter.deliver(e.trouterUri, e.body, { ...e.headers }, e.subscriber));
+  return { events, directory, tokens, chat, media, trouter, presence };
 }
 
 /**
@@ -161,6 +171,10 @@ export class EmulatorContext {
 
   get trouter(): TrouterHub {
     return this.#stores.trouter;
+  }
+
+  get presence(): PresenceStore {
+    return this.#stores.presence;
   }
 
   /** Emulator clock, epoch ms (injectable for tests). */

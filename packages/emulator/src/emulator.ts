@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DEFAULT_VARIANTS, EmulatorContext, type Variants } from "./context.js";
 import { EmulatorClock } from "./control/clock.js";
-import { type HostTable, loopbackHosts, productionHosts } from "./hosts.js";
+import { type HostTable, loopbackHosts, type MountedRoute, mountedRoutes, productionHosts } from "./hosts.js";
 import { createAuthenticator } from "./http/auth.js";
 import { FaultController } from "./http/faults.js";
 import { createRequestListener, createUpgradeListener } from "./http/server.js";
@@ -57,6 +57,8 @@ export interface Emulator {
   env(): Record<string, string>;
   /** Back to the seeded state: fresh data, tokens, faults. */
   reset(): Promise<void>;
+  /** Every route served on the emulator's own origin, patterns on the full path (the fuzz test walks them). */
+  routes(): readonly MountedRoute[];
   close(): Promise<void>;
 }
 
@@ -121,6 +123,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const port = (server.address() as AddressInfo).port;
   const origin = urls.self;
+  // Expiries (presence endpoints, forced statuses, notes) happen on the clock: look every second.
+  const sweeper = setInterval(() => context.presence.sweep(), 1000);
+  sweeper.unref();
 
   return {
     origin,
@@ -143,8 +148,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         ? { TEAMS_CLOUD: "enterprise" }
         : { TEAMS_CLOUD: "emulator", TEAMS_LOGIN_URL: urls.login, TEAMS_BASE_URL: origin },
     reset,
+    routes: () => {
+      const own = hosts.lookup(new URL(origin).host);
+      return own ? mountedRoutes(own) : [];
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(sweeper);
         context.close();
         server.closeAllConnections();
         server.close(() => resolve());

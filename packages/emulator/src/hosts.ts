@@ -1,4 +1,4 @@
-import type { ServiceKind, ServiceTable } from "./http/types.js";
+import type { Route, ServiceKind, ServiceTable } from "./http/types.js";
 import type { Services } from "./services/index.js";
 import { type AddressMode, CHAT_REGIONS } from "./urls.js";
 
@@ -34,6 +34,23 @@ export interface HostTable {
   lookup(host: string): HostEntry | undefined;
 }
 
+/** A route with its mount prefix folded into the pattern: the full path on its host. */
+export interface MountedRoute extends Route {
+  readonly service: ServiceKind;
+}
+
+/** Every route of a host, its pattern matching the full path (the fuzz test walks them all). */
+export function mountedRoutes(entry: HostEntry): MountedRoute[] {
+  const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return entry.mounts.flatMap((m) =>
+    m.table.routes.map((r) => ({
+      ...r,
+      service: m.table.service,
+      pattern: new RegExp(`^${literal(m.prefix)}${r.pattern.source.replace(/^\^/, "")}`, r.pattern.flags),
+    })),
+  );
+}
+
 /** Several route tables answering under one prefix, in the first one's error shape. */
 export function joinTables(...tables: ServiceTable[]): ServiceTable {
   const first = tables[0];
@@ -51,7 +68,7 @@ export function loopbackHosts(s: Services, self: () => string): HostTable {
     { prefix: "/api/auth", table: s.authsvc.consumer },
     { prefix: "/api/mt", table: joinTables(s.mt.enterprise, s.mt.consumer) },
     { prefix: "/api/csa", table: s.csa },
-    { prefix: "/ups", table: s.presence },
+    { prefix: "/ups", table: s.presence.proxied },
     { prefix: "/ams", table: s.ams },
     { prefix: "/searchservice", table: s.search.query },
     { prefix: "/search", table: s.search.suggestions },
@@ -84,7 +101,7 @@ const teamsEnterprise = (s: Services): Mount[] => [
   { prefix: "/api/mt", table: s.mt.enterprise },
   { prefix: "/api/csa", table: s.csa },
   { prefix: "/api/chatsvc", table: s.chat.afd },
-  { prefix: "/ups", table: s.presence },
+  { prefix: "/ups", table: s.presence.proxied },
   { prefix: "/registrar", table: s.registrar },
 ];
 
@@ -105,7 +122,7 @@ const PRODUCTION: readonly HostSpec[] = [
     ],
   ),
   ["chatsvcagg.teams.microsoft.com", (s) => [{ prefix: "", table: s.csa }], "csa"],
-  ["presence.teams.microsoft.com", (s) => [{ prefix: "", table: s.presence }], "presence"],
+  ["presence.teams.microsoft.com", (s) => [{ prefix: "", table: s.presence.direct }], "presence"],
   [
     "substrate.office.com",
     (s) => [
@@ -130,7 +147,7 @@ const PRODUCTION: readonly HostSpec[] = [
     ],
   ],
   ["msgapi.teams.live.com", (s) => [{ prefix: "", table: s.chat.direct, params: { region: "consumer" } }], "chat"],
-  ["presence.teams.live.com", (s) => [{ prefix: "", table: s.presence }], "presence"],
+  ["presence.teams.live.com", (s) => [{ prefix: "", table: s.presence.direct }], "presence"],
   ["msgsearch.skype.com", (s) => [{ prefix: "", table: s.search.consumer }], "search"],
   ["edge.skype.com", (s) => [{ prefix: "/registrar", table: s.registrar }]],
   ["go.trouter.skype.com", (s) => [{ prefix: "", table: s.trouter }], "trouter"],

@@ -24,8 +24,46 @@ const BEL = 0x07;
 const CAN = 0x18;
 const SUB = 0x1a;
 
-/** Anything that needs the slow path: C0 (tab and LF included, they depend on options), DEL, C1, bidi, line/paragraph separators, surrogates. */
-const NEEDS_WORK = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]/;
+/**
+ * Anything that needs the slow path: C0 (tab and LF included, they depend on options), DEL, C1,
+ * bidi controls and marks, zero-width and invisible characters, line/paragraph separators, surrogates.
+ */
+const NEEDS_WORK =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]/;
+
+/**
+ * Invisible characters that hide in text ("pay\u200Bpal" reads as "paypal"): zero-width space,
+ * word joiner and invisible operators, byte-order mark, Mongolian vowel separator, and the bidi
+ * marks LRM, RLM and ALM. All dropped.
+ */
+function isInvisible(c: number): boolean {
+  return (
+    c === 0x200b ||
+    c === 0x200e ||
+    c === 0x200f ||
+    c === 0x061c ||
+    c === 0x180e ||
+    c === 0xfeff ||
+    (c >= 0x2060 && c <= 0x2064)
+  );
+}
+
+/**
+ * Zero-width non-joiner and joiner (U+200C, U+200D) are needed inside emoji sequences and in
+ * scripts such as Persian or Devanagari, where both neighbours are non-ASCII. Next to ASCII they
+ * only hide something ("pay\u200Dpal"), so there they are dropped.
+ */
+function isHiddenJoiner(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c !== 0x200c && c !== 0x200d) return false;
+  return !(isVisibleNonAscii(s.charCodeAt(i - 1)) && isVisibleNonAscii(s.charCodeAt(i + 1)));
+}
+
+/** A non-ASCII character the scan keeps as it is (so a kept joiner's neighbours survive too). */
+function isVisibleNonAscii(c: number): boolean {
+  if (c < 0xa0 || c === 0x200c || c === 0x200d || isInvisible(c)) return false;
+  return !(c === 0x2028 || c === 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069));
+}
 
 /** What the scanner is inside of. */
 enum Mode {
@@ -55,6 +93,9 @@ enum Mode {
  * - Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) are dropped; U+2028 and
  *   U+2029 become `\n`.
  * - Lone surrogates become U+FFFD.
+ * - Zero-width and invisible characters (U+200B, U+2060–U+2064, U+FEFF, U+180E) and the bidi marks
+ *   LRM, RLM and ALM are dropped; U+200C/U+200D are kept only between two non-ASCII characters
+ *   (emoji sequences, scripts that need them).
  *
  * Linear time, no regular-expression backtracking. Idempotent: the output contains nothing this
  * function would change.
@@ -133,6 +174,11 @@ export function sanitizeTerminalText(s: string, options?: SanitizeOptions): stri
 
     // Plain text. Printable ASCII and most of Unicode pass straight through.
     if (c >= 0x20 && c < 0x7f) continue;
+    if (isInvisible(c) || isHiddenJoiner(s, i)) {
+      out += s.slice(runStart, i);
+      runStart = i + 1;
+      continue;
+    }
     if (c >= 0xa0 && c < 0x2028) continue;
     if (c > 0x2069 && (c < 0xd800 || c > 0xdfff)) continue;
 
@@ -170,4 +216,19 @@ export function sanitizeTerminalText(s: string, options?: SanitizeOptions): stri
   }
   if (mode === Mode.Text) out += s.slice(runStart);
   return out;
+}
+
+/**
+ * Characters JSON.stringify leaves raw that a terminal acts on or hides: DEL, C1 controls, the bidi
+ * marks, embeddings, overrides and isolates, zero-width and invisible characters, line and paragraph
+ * separators. JSON text may only carry them inside strings, so escaping them keeps it valid JSON.
+ */
+const JSON_UNSAFE = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/**
+ * JSON text made safe to print on a terminal: every character in {@link JSON_UNSAFE} written as a
+ * `\uXXXX` escape. The value it parses to is unchanged.
+ */
+export function escapeJsonForTerminal(json: string): string {
+  return json.replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

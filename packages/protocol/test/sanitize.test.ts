@@ -1,14 +1,14 @@
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { sanitizeTerminalText } from "../src/index.js";
+import { escapeJsonForTerminal, sanitizeTerminalText } from "../src/index.js";
 import { hostileString, numRuns, unsafeReason } from "./arbitraries.js";
 
 /** Printable text with no control, bidi or surrogate characters: the sanitizer must leave it alone. */
 const safeText = fc.string({
   unit: fc.oneof(
     fc.integer({ min: 0x20, max: 0x7e }).map((n) => String.fromCharCode(n)),
-    fc.constantFrom("é", "ß", "Ω", "中", "🙂", "👍🏽", "\u00a0", "\u200b", "\n"),
+    fc.constantFrom("é", "ß", "Ω", "中", "🙂", "👍🏽", "\u00a0", "👨\u200d👩", "\u0628\u200c\u0627", "\n"),
   ),
   maxLength: 40,
 });
@@ -137,10 +137,59 @@ describe("sanitizeTerminalText", () => {
     );
   });
 
+  it("drops zero-width and invisible characters and the bidi marks, keeping joiners inside emoji and scripts", () => {
+    assert.equal(sanitizeTerminalText("pay\u200bpal"), "paypal");
+    assert.equal(sanitizeTerminalText("pay\u200dpal pay\u200cpal"), "paypal paypal");
+    assert.equal(sanitizeTerminalText("\ufeffa\u2060b\u2061c\u2064d\u180ee\u061cf"), "abcdef");
+    assert.equal(sanitizeTerminalText("left\u200eright\u200f"), "leftright");
+    assert.equal(sanitizeTerminalText("👨\u200d👩\u200d👧"), "👨\u200d👩\u200d👧");
+    assert.equal(
+      sanitizeTerminalText("\u0645\u06cc\u200c\u062e\u0648\u0627\u0645"),
+      "\u0645\u06cc\u200c\u062e\u0648\u0627\u0645",
+    );
+    // A joiner next to something dropped is judged by that neighbour, so a second pass agrees.
+    assert.equal(sanitizeTerminalText("a\u200b\u200dé"), "aé");
+    assert.equal(sanitizeTerminalText("é\u200d\u200bé"), "éé");
+    assert.equal(sanitizeTerminalText("é\u200d\u200dé"), "éé");
+  });
+
+  it("property: an invisible character between safe texts vanishes alone", () => {
+    const invisible = fc.constantFrom("\u200b", "\u200e", "\u200f", "\u2060", "\ufeff", "\u061c", "\u180e");
+    fc.assert(
+      fc.property(safeText, invisible, safeText, (a, ch, b) => {
+        assert.equal(sanitizeTerminalText(a + ch + b), a + b);
+      }),
+      { numRuns },
+    );
+  });
+
   it("property: never longer than the input", () => {
     fc.assert(
       fc.property(hostileString, (s) => {
         assert.ok(sanitizeTerminalText(s).length <= s.length);
+      }),
+      { numRuns },
+    );
+  });
+});
+
+describe("escapeJsonForTerminal", () => {
+  it("escapes C1, DEL, bidi, zero-width and separators as \\u…, keeping the JSON's value", () => {
+    const value = { t: "a\u0085b\u009bc\u007fd\u202ee\u200bf\u2066g\u200fh\u2028i\ufeffj\u00adk", plain: "é 🙂 中" };
+    const out = escapeJsonForTerminal(JSON.stringify(value));
+    assert.doesNotMatch(out, /[\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/);
+    assert.match(out, /\\u0085/);
+    assert.match(out, /\\u202e/);
+    assert.deepEqual(JSON.parse(out), value);
+    assert.equal(escapeJsonForTerminal('{"a":"é 🙂"}'), '{"a":"é 🙂"}');
+  });
+
+  it("property: any value round-trips and no unsafe character is left raw", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const out = escapeJsonForTerminal(JSON.stringify(v));
+        assert.deepEqual(JSON.parse(out), JSON.parse(JSON.stringify(v)));
+        assert.doesNotMatch(out, /[\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200b]/);
       }),
       { numRuns },
     );

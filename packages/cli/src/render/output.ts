@@ -1,6 +1,16 @@
+import { escapeJsonForTerminal } from "@teams-api/protocol";
+import type { RetryWait } from "teams-api";
 import { type Colors, colorEnabled, colors } from "./colors.js";
 import { withSpinner } from "./spinner.js";
 import { renderTable, type TableOptions } from "./table.js";
+
+/** What a retry wait is about, as the spinner says it. */
+const WAIT_REASONS: Record<RetryWait["reason"], string> = {
+  rate_limited: "rate limited",
+  server_error: "the service failed",
+  timeout: "no answer",
+  connection: "connection lost",
+};
 
 export interface OutputOptions {
   /** `--json`: machine output even on a terminal. */
@@ -17,6 +27,7 @@ export interface OutputOptions {
  * terminal), status and progress on stderr. Callers hand it sanitized text only.
  */
 export class Output {
+  #wait: { reason: RetryWait["reason"]; until: number } | undefined;
   readonly json: boolean;
   /** Colours for stdout. */
   readonly c: Colors;
@@ -41,7 +52,7 @@ export class Output {
 
   /** A value as pretty JSON on stdout. */
   printJson(value: unknown): void {
-    this.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.stdout.write(`${escapeJsonForTerminal(JSON.stringify(value, null, 2))}\n`);
   }
 
   table(options: Omit<TableOptions, "colors">): void {
@@ -58,6 +69,19 @@ export class Output {
   }
 
   spin<T>(label: string, work: Promise<T> | (() => Promise<T>)): Promise<T> {
-    return withSpinner(label, work, this.stderr);
+    return withSpinner(label, work, this.stderr, () => this.waitNote());
+  }
+
+  /** The library is about to wait before retrying (its `onRetryWait`): the spinner says so. */
+  retryWait(wait: RetryWait): void {
+    this.#wait = { reason: wait.reason, until: Date.now() + wait.delayMs };
+  }
+
+  /** "rate limited — retrying in 28 s" while a retry wait lasts, else undefined. */
+  waitNote(now: number = Date.now()): string | undefined {
+    const wait = this.#wait;
+    if (!wait || now >= wait.until) return undefined;
+    const why = WAIT_REASONS[wait.reason];
+    return `${why} — retrying in ${Math.ceil((wait.until - now) / 1000)} s`;
   }
 }

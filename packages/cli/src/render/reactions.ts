@@ -1,4 +1,4 @@
-import { REACTION_KEYS, reactionEmoji } from "@teams-api/protocol";
+import { emojiToEmoticon, REACTION_KEYS, reactionEmoji } from "@teams-api/protocol";
 
 /** Reaction keys as people know them: `like` → 👍, `1f525_fire` → 🔥; anything else as its name. */
 export function reactionLabel(key: string): string {
@@ -20,7 +20,7 @@ const strip = (s: string): string => s.replace(/[\ufe0f\u{1f3fb}-\u{1f3ff}]/gu, 
 
 /**
  * What the user typed for `teams react` → a reaction key: a known name as is, one of the standard
- * emoji back to its name, any other emoji as its code-point key (`🔥` → `1f525`).
+ * emoji back to its name, any other emoji as its Teams emoji id (`🔥` → `1f525_fire`).
  */
 export function reactionKeyFromInput(input: string): string {
   const trimmed = input.trim();
@@ -29,5 +29,7 @@ export function reactionKeyFromInput(input: string): string {
   }
   if (/^[\x20-\x7e]+$/.test(trimmed)) return trimmed.toLowerCase();
   const points = [...strip(trimmed)].map((ch) => ch.codePointAt(0)!.toString(16));
-  return points.join("_");
+  // Teams emoji ids name the emoji after its code points (`1f525_fire`).
+  const name = emojiToEmoticon(trimmed);
+  return name ? `${points.join("_")}_${name}` : points.join("_");
 }

@@ -12,10 +12,15 @@ export interface SpinnerStream {
   write(chunk: string): boolean;
 }
 
+/**
+ * Shows `label` with a spinner while `work` runs. `note` is asked on every frame for a word on
+ * what the wait is about ("rate limited — retrying in 28 s"), shown after the label.
+ */
 export async function withSpinner<T>(
   label: string,
   work: Promise<T> | (() => Promise<T>),
   stream: SpinnerStream = process.stderr,
+  note?: () => string | undefined,
 ): Promise<T> {
   const promise = typeof work === "function" ? work() : work;
   if (!stream.isTTY) return promise;
@@ -24,7 +29,8 @@ export async function withSpinner<T>(
   let interval: NodeJS.Timeout | undefined;
   const draw = (): void => {
     drawn = true;
-    stream.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} ${label}`);
+    const extra = note?.();
+    stream.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} ${label}${extra ? ` — ${extra}` : ""}`);
   };
   const delay = setTimeout(() => {
     draw();

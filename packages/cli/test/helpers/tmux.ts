@@ -78,6 +78,25 @@ export class Tmux {
     return this.#tmux(["capture-pane", "-p", "-J", "-t", this.session, "-S", "-2000"]);
   }
 
+  /** Only what the pane shows now (the app draws on the alternate screen, which has no scrollback). */
+  visible(): string {
+    return this.#tmux(["capture-pane", "-p", "-t", this.session]);
+  }
+
+  /** Resizes the terminal (the app gets SIGWINCH). */
+  resize(columns: number, rows: number): void {
+    this.#tmux(["resize-window", "-t", this.session, "-x", String(columns), "-y", String(rows)]);
+  }
+
+  /** The pane's size as tmux has it. */
+  size(): { columns: number; rows: number } {
+    const [w, h] = this.#tmux(["display-message", "-p", "-t", this.session, "#{pane_width} #{pane_height}"])
+      .trim()
+      .split(" ")
+      .map(Number);
+    return { columns: w ?? 0, rows: h ?? 0 };
+  }
+
   /** Raw screen including escape sequences (to prove none come from server text). */
   screenWithEscapes(): string {
     return this.#tmux(["capture-pane", "-p", "-e", "-J", "-t", this.session, "-S", "-2000"]);

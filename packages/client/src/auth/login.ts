@@ -13,6 +13,7 @@
 import { AUDIENCES, CLIENT_IDS, CONSUMER_SPACES_SCOPE, OIDC_SCOPES, parseSignInForm } from "@teams-api/protocol";
 import * as oauth from "oauth4webapi";
 import { AbortError, AuthenticationError, TeamsError } from "../errors.js";
+import { assertPasswordTarget } from "../http/policy.js";
 import type { Redactor } from "../http/redact.js";
 import type { TeamsTransport } from "../http/transport.js";
 import type { Logger } from "../http/types.js";
@@ -277,7 +278,9 @@ export async function passwordLogin(
     for (const [k, v] of f.fields) body.append(k, v);
     body.set(f.usernameField, username);
     body.set(f.passwordField, password);
-    const action = new URL(f.action || base, base).toString();
+    const target = new URL(f.action || base, base);
+    assertPasswordTarget(target, deps.roots.loginUrl, deps.redactor);
+    const action = target.toString();
     const res = await deps.transport.raw({
       method: "POST",
       url: action,

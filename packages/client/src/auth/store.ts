@@ -3,11 +3,16 @@
  * 3 s, else a file with mode 0600 in a directory with mode 0700 under the XDG config directory. The
  * file is the one place a token may rest.
  */
+import { constants } from "node:fs";
 import { chmod, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
+import { TeamsError } from "../errors.js";
 import type { Env } from "../http/fetch.js";
 import { DEFAULT_OPTIONS } from "../options.js";
+
+/** Opens without following a symlink at the last path component (O_NOFOLLOW where the OS has it). */
+const READ_NOFOLLOW = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
 
 /** Persists one serialized session. */
 export interface TokenStore {
@@ -64,7 +69,9 @@ export class FileTokenStore implements TokenStore {
     await this.#queue.catch(() => {});
     let text: string;
     try {
-      const handle = await open(this.path, "r");
+      // Never through a symlink: a planted link would have us read, and tighten the mode of,
+      // whatever file it points at.
+      const handle = await open(this.path, READ_NOFOLLOW);
       try {
         const info = await handle.stat();
         if (!info.isFile()) return undefined;
@@ -74,7 +81,14 @@ export class FileTokenStore implements TokenStore {
         await handle.close();
       }
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return undefined;
+      if (code === "ELOOP" || code === "EMLINK") {
+        throw new TeamsError(
+          "session_file_symlink",
+          `The session file ${this.path} is a symbolic link; refusing to follow it (remove it and sign in again).`,
+        );
+      }
       throw err;
     }
     await this.#tightenDir(false).catch(() => {});
@@ -106,12 +120,12 @@ export class FileTokenStore implements TokenStore {
       await handle.close();
     }
     try {
+      // rename replaces a symlink itself, never its target; the new file is already 0600.
       await rename(tmp, this.path);
     } catch (err) {
       await rm(tmp, { force: true });
       throw err;
     }
-    await chmod(this.path, 0o600);
   }
 
   async #tightenDir(createdHere: boolean): Promise<void> {

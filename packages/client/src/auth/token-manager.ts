@@ -6,7 +6,14 @@
  */
 import { CLIENT_IDS, mriFromSkypeId, orgidMri, type RegionGtms } from "@teams-api/protocol";
 import { decodeJwt } from "jose";
-import { AbortError, AuthenticationError, NotSignedInError, ProtocolError, TeamsApiError } from "../errors.js";
+import {
+  AbortError,
+  AuthenticationError,
+  NotSignedInError,
+  ProtocolError,
+  TeamsApiError,
+  TeamsError,
+} from "../errors.js";
 import type { Env } from "../http/fetch.js";
 import type { Redactor } from "../http/redact.js";
 import { originOf, type TeamsTransport } from "../http/transport.js";
@@ -386,6 +393,8 @@ export class TokenManager implements TokenSource {
       from.persist ?? true,
     );
     await this.#establish(from.signal, from.retarget);
+    // A sign-in that cannot be kept is a failed sign-in: the next run would find no session.
+    await this.#save(true);
   }
 
   /**
@@ -546,16 +555,23 @@ export class TokenManager implements TokenSource {
     if (session) this.#o.redactor.addSecret(session.refreshToken);
   }
 
-  async #save(): Promise<void> {
+  /** Saves the session; a failure is a warning, or with `strict` (at sign-in) a TeamsError. */
+  async #save(strict = false): Promise<void> {
     const s = this.#session;
     const store = this.#o.store;
     if (!s || !store || !this.#persist) return;
     try {
       await store.save(serializeSession(s, store.compact === true));
     } catch (err) {
-      this.#o.logger?.warn(
-        `Could not save the session (${store.description}): ${this.#o.redactor.string(String((err as Error)?.message ?? err))}`,
-      );
+      const reason = this.#o.redactor.string(String((err as Error)?.message ?? err)).replace(/[.\s]+$/, "");
+      if (strict) {
+        throw new TeamsError(
+          "session_not_saved",
+          `Signed in, but the session could not be saved to ${store.description} (${reason}), so the next command would not be signed in.`,
+          { cause: err },
+        );
+      }
+      this.#o.logger?.warn(`Could not save the session (${store.description}): ${reason}`);
     }
   }
 }

@@ -11,8 +11,19 @@ import {
   TeamsError,
   TimeoutError,
 } from "../errors.js";
+import {
+  BodyTooLargeError,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  describeBytes,
+  discard,
+  type RequestBody,
+  readBodyCapped,
+  readCapped,
+  serializeBody,
+} from "./body.js";
 import { apiErrorFromResponse, requestIdFrom } from "./error-map.js";
 import type { FetchLike } from "./fetch.js";
+import { assertCredentialTarget, buildUrl } from "./policy.js";
 import type { Redactor } from "./redact.js";
 import {
   backoffDelay,
@@ -21,10 +32,9 @@ import {
   isRetryableStatus,
   retryAfterFromHeaders,
 } from "./retry.js";
-import type { ApiRequest, ApiResponse, HttpMethod, Logger, TokenSource, Transport } from "./types.js";
+import type { ApiRequest, ApiResponse, HttpMethod, Logger, RetryWait, TokenSource, Transport } from "./types.js";
 
-/** What `fetch` accepts as a body. */
-export type RequestBody = NonNullable<RequestInit["body"]>;
+export { assertCredentialTarget, buildUrl, isLoopback, originOf } from "./policy.js";
 
 export interface TransportOptions {
   fetch: FetchLike;
@@ -44,11 +54,20 @@ export interface TransportOptions {
   headers?: Record<string, string>;
   /** Waits between attempts (injectable for tests). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Largest answer body, counted after gzip/deflate/br inflation. @default 33554432 (32 MiB) */
+  maxResponseBytes?: number;
+  /** Overall time for one call: every attempt, every wait between them, the body. @default 120000 */
+  deadline?: number;
+  /** Told before each wait between attempts (a throttle's Retry-After, a backoff), so a UI can show it. */
+  onRetryWait?: ((wait: RetryWait) => void) | undefined;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRIES = 3;
 export const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
+export const DEFAULT_DEADLINE_MS = 120_000;
+export { DEFAULT_MAX_RESPONSE_BYTES, type RequestBody };
+
 const MAX_REDIRECTS = 5;
 const MAX_ERROR_BODY = 64 * 1024;
 
@@ -65,73 +84,13 @@ export interface RawRequest {
   idempotent?: boolean;
   /** Follow redirects (same-policy re-check per hop). @default false: return the 3xx */
   followRedirects?: boolean;
+  deadline?: number | undefined;
+  maxResponseBytes?: number | undefined;
 }
 
 export interface TeamsTransport extends Transport {
   /** Sends without credentials and returns the final Response whatever its status (after retries). */
   raw(req: RawRequest): Promise<Response>;
-}
-
-const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
-
-/** Is this URL's host the local machine? */
-export function isLoopback(url: URL): boolean {
-  return LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
-}
-
-/** `scheme://host[:port]` of a URL string, or undefined. */
-export function originOf(url: string): string | undefined {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Throws unless a credential may go to this URL: its origin must be trusted, and plain http is
- * allowed only to loopback (the emulator).
- */
-export function assertCredentialTarget(url: URL, trusted: Iterable<string>, redactor: Redactor): void {
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url))) {
-    throw new TeamsError(
-      "insecure_destination",
-      `Refusing to send a credential to ${redactor.string(url.origin)}: only https (or http to this machine) may carry one.`,
-    );
-  }
-  for (const origin of trusted) if (origin === url.origin) return;
-  throw new TeamsError(
-    "untrusted_destination",
-    `Refusing to send a credential to ${redactor.string(url.origin)}: it is not the sign-in service, the Teams service or a host of this session's service map.`,
-  );
-}
-
-/** Appends query parameters (undefined values skipped). */
-export function buildUrl(base: string, query?: Record<string, string | number | boolean | undefined>): URL {
-  let url: URL;
-  try {
-    url = new URL(base);
-  } catch {
-    throw new TeamsError("invalid_url", "A service URL is not a valid absolute URL.");
-  }
-  if (query) for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
-  return url;
-}
-
-function serializeBody(body: unknown, headers: Headers): RequestBody | undefined {
-  if (body === undefined || body === null) return undefined;
-  if (typeof body === "string") {
-    if (!headers.has("content-type")) headers.set("content-type", "text/plain; charset=utf-8");
-    return body;
-  }
-  if (body instanceof URLSearchParams) {
-    if (!headers.has("content-type")) headers.set("content-type", "application/x-www-form-urlencoded;charset=UTF-8");
-    return body;
-  }
-  if (body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof Blob)
-    return body as unknown as RequestBody;
-  if (!headers.has("content-type")) headers.set("content-type", "application/json");
-  return JSON.stringify(body);
 }
 
 /** Marks a rejection of `fetch` itself (as opposed to a refusal raised while preparing the request). */
@@ -156,33 +115,6 @@ function connectionCode(err: unknown): string | undefined {
   return undefined;
 }
 
-/** Drains and discards a body so the connection can be reused. */
-async function discard(res: Response): Promise<void> {
-  try {
-    await res.body?.cancel();
-  } catch {
-    // already consumed or aborted
-  }
-}
-
-async function readCapped(res: Response, limit: number): Promise<string> {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size >= limit) {
-      await reader.cancel().catch(() => {});
-      break;
-    }
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 export function createTransport(options: TransportOptions, tokens?: TokenSource): TeamsTransport {
   const redactor = options.redactor;
   const log = options.logger;
@@ -190,6 +122,33 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
   const random = options.random ?? Math.random;
   const wait = options.sleep ?? defaultSleep;
   const maxRetryAfter = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+
+  /** A success's body under the size cap, while the attempt's clock runs; typed errors when it fails. */
+  const readAnswer = async (
+    response: Response,
+    limit: number,
+    method: string,
+    url: URL,
+    signal: AbortSignal | undefined,
+  ): Promise<Uint8Array> => {
+    try {
+      return await readBodyCapped(response, limit);
+    } catch (err) {
+      if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
+      if (err instanceof BodyTooLargeError) {
+        throw new ProtocolError(
+          `The answer to ${method} ${redactor.url(url)} is too large: it passed the ${describeBytes(limit)} limit (maxResponseBytes), so reading stopped.`,
+        );
+      }
+      if (err instanceof TimeoutError || (err as { name?: string } | undefined)?.name === "TimeoutError") {
+        throw new TimeoutError(`${method} ${redactor.url(url)} did not finish its answer in time.`);
+      }
+      throw new ConnectionError(`${method} ${redactor.url(url)} was cut off while reading the answer.`, {
+        cause: connectionCode(err),
+      });
+    }
+  };
 
   interface Exchange {
     method: HttpMethod;
@@ -201,6 +160,8 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
     confirmDelivered: (() => Promise<unknown>) | undefined;
     maxRetries: number;
     timeout: number;
+    /** Overall ms for the call: attempts, waits between them and the body. */
+    deadline: number;
     signal: AbortSignal | undefined;
     allowReauth: boolean;
     followRedirects: boolean;
@@ -251,12 +212,30 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
     let retries = 0;
     let reauthed = false;
     let reauthNext = false;
+    const deadlineAt = now() + ex.deadline;
+    /** Does a wait of `ms` still leave time for another attempt before the deadline? */
+    const fits = (ms: number): boolean => now() + ms < deadlineAt;
+    const waitThen = async (ms: number, reason: RetryWait["reason"], retryAfter: boolean): Promise<void> => {
+      options.onRetryWait?.({
+        reason,
+        delayMs: ms,
+        retryAfter,
+        retry: retries + 1,
+        method: ex.method,
+        url: redactor.url(ex.url),
+      });
+      await pause(ms, ex.signal);
+      retries++;
+    };
     for (;;) {
       if (ex.signal?.aborted) throw new AbortError(undefined, { cause: ex.signal.reason });
+      const left = deadlineAt - now();
+      if (left <= 0) throw new TimeoutError(`${label()} did not finish within its ${ex.deadline} ms deadline.`);
+      const budget = Math.min(ex.timeout, left);
       const timeoutController = new AbortController();
       const timer = setTimeout(
-        () => timeoutController.abort(new TimeoutError(`No answer within ${ex.timeout} ms.`)),
-        ex.timeout,
+        () => timeoutController.abort(new TimeoutError(`No answer within ${budget} ms.`)),
+        budget,
       );
       const signal = ex.signal ? AbortSignal.any([ex.signal, timeoutController.signal]) : timeoutController.signal;
       const started = now();
@@ -282,7 +261,11 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
         if (failure.kind === "aborted") throw new AbortError(undefined, { cause: failure.cause });
         const error =
           failure.kind === "timeout"
-            ? new TimeoutError(`${label()} got no answer within ${ex.timeout} ms.`)
+            ? new TimeoutError(
+                budget < ex.timeout
+                  ? `${label()} did not finish within its ${ex.deadline} ms deadline.`
+                  : `${label()} got no answer within ${ex.timeout} ms.`,
+              )
             : new ConnectionError(
                 `${label()} failed: could not reach the service${failure.cause ? ` (${String(failure.cause)})` : ""}.`,
               );
@@ -300,9 +283,9 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
           if (confirmation !== undefined) return { echo: true, confirmation };
         }
         const delay = backoffDelay(retries, random);
+        if (!fits(delay)) throw error;
         log?.warn(`${label()}: ${error.message} Retrying in ${delay} ms (retry ${retries + 1} of ${ex.maxRetries}).`);
-        await pause(delay, ex.signal);
-        retries++;
+        await waitThen(delay, failure.kind, false);
         continue;
       }
 
@@ -319,7 +302,9 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
       }
       if (isRetryableStatus(response.status) && retries < ex.maxRetries) {
         const hinted = retryAfterFromHeaders(response.headers, now());
-        if (hinted === undefined || hinted <= maxRetryAfter) {
+        const delay = hinted ?? backoffDelay(retries, random);
+        // A wait the deadline cannot hold surfaces the answer now (a RateLimitError says how long).
+        if ((hinted === undefined || hinted <= maxRetryAfter) && fits(delay)) {
           if (!ex.idempotent && !isNotProcessedStatus(response.status)) {
             if (!ex.confirmDelivered) return { ...result!, release };
             release();
@@ -331,12 +316,10 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
           }
           release();
           await discard(response);
-          const delay = hinted ?? backoffDelay(retries, random);
           log?.warn(
             `${label()}: HTTP ${response.status}; retrying in ${delay} ms (retry ${retries + 1} of ${ex.maxRetries}).`,
           );
-          await pause(delay, ex.signal);
-          retries++;
+          await waitThen(delay, response.status === 429 ? "rate_limited" : "server_error", hinted !== undefined);
           continue;
         }
       }
@@ -426,6 +409,7 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
       confirmDelivered: req.confirmDelivered,
       maxRetries: req.maxRetries ?? options.maxRetries ?? DEFAULT_MAX_RETRIES,
       timeout: req.timeout ?? options.timeout ?? DEFAULT_TIMEOUT_MS,
+      deadline: req.deadline ?? options.deadline ?? DEFAULT_DEADLINE_MS,
       signal: req.signal,
       allowReauth: auth.kind !== "none",
       followRedirects: true,
@@ -459,15 +443,8 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
     }
     let text: string;
     try {
-      text = await response.text();
-    } catch (err) {
-      if (req.signal?.aborted) throw new AbortError(undefined, { cause: req.signal.reason });
-      if (err instanceof TimeoutError || (err as { name?: string } | undefined)?.name === "TimeoutError") {
-        throw new TimeoutError(`${method} ${described().url} did not finish its answer in time.`);
-      }
-      throw new ConnectionError(`${method} ${described().url} was cut off while reading the answer.`, {
-        cause: connectionCode(err),
-      });
+      const limit = req.maxResponseBytes ?? maxResponseBytes;
+      text = new TextDecoder().decode(await readAnswer(response, limit, method, url, req.signal));
     } finally {
       release();
     }
@@ -523,6 +500,7 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
       confirmDelivered: undefined,
       maxRetries: req.maxRetries ?? options.maxRetries ?? DEFAULT_MAX_RETRIES,
       timeout: req.timeout ?? options.timeout ?? DEFAULT_TIMEOUT_MS,
+      deadline: req.deadline ?? options.deadline ?? DEFAULT_DEADLINE_MS,
       signal: req.signal,
       allowReauth: false,
       followRedirects: req.followRedirects ?? false,
@@ -531,17 +509,9 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
     // Read the (small: token endpoint, sign-in page) body while the attempt's clock still runs, so
     // a body that never ends times out too; hand back a complete Response.
     const { response, release } = outcome;
-    let buffer: ArrayBuffer;
+    let buffer: Uint8Array;
     try {
-      buffer = await response.arrayBuffer();
-    } catch (err) {
-      if (req.signal?.aborted) throw new AbortError(undefined, { cause: req.signal.reason });
-      if (err instanceof TimeoutError || (err as { name?: string } | undefined)?.name === "TimeoutError") {
-        throw new TimeoutError(`${req.method} ${redactor.url(url)} did not finish its answer in time.`);
-      }
-      throw new ConnectionError(`${req.method} ${redactor.url(url)} was cut off while reading the answer.`, {
-        cause: connectionCode(err),
-      });
+      buffer = await readAnswer(response, req.maxResponseBytes ?? maxResponseBytes, req.method, url, req.signal);
     } finally {
       release();
     }

@@ -6,6 +6,23 @@ export interface RequestOptions {
   /** Milliseconds for the whole call including retries' individual attempts. */
   timeout?: number;
   maxRetries?: number;
+  /** Overall milliseconds for the call: every attempt, every wait between them, the answer's body. */
+  deadline?: number;
+}
+
+/** A wait between attempts, as the transport announces it before waiting (`onRetryWait`). */
+export interface RetryWait {
+  /** Why: the service throttled (429), failed (5xx), did not answer in time, or could not be reached. */
+  reason: "rate_limited" | "server_error" | "timeout" | "connection";
+  /** How long the wait lasts. */
+  delayMs: number;
+  /** True when the service named the wait (`Retry-After`), false for the client's own backoff. */
+  retryAfter: boolean;
+  /** The number of the retry that follows the wait (1 for the first). */
+  retry: number;
+  method: string;
+  /** Redacted. */
+  url: string;
 }
 
 /** How a request authenticates (PROTOCOL.md §1.4, §2.2). */
@@ -43,6 +60,8 @@ export interface ApiRequest extends RequestOptions {
    * transport then reports the failure itself). The evidence comes back as `confirmation`.
    */
   confirmDelivered?: () => Promise<unknown>;
+  /** Largest answer body for this call (after inflation); the transport's limit by default. */
+  maxResponseBytes?: number;
   /** Response body handling. @default "json" */
   responseType?: "json" | "text" | "none";
 }

@@ -6,6 +6,7 @@ export function requestOptions(options: RequestOptions): RequestOptions {
   if (options.signal !== undefined) out.signal = options.signal;
   if (options.timeout !== undefined) out.timeout = options.timeout;
   if (options.maxRetries !== undefined) out.maxRetries = options.maxRetries;
+  if (options.deadline !== undefined) out.deadline = options.deadline;
   return out;
 }
 

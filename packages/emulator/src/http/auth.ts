@@ -1,6 +1,6 @@
-import { AUDIENCES, parseAmsCredential } from "@teams-api/protocol";
+import { AUDIENCES, CONSUMER_MT_SCOPE, CONSUMER_SPACES_SCOPE, parseAmsCredential } from "@teams-api/protocol";
 import type { EmulatorContext } from "../context.js";
-import { bearerFromHeaders } from "../services/login/tokens.js";
+import { bearerFromHeaders, skypeTokenFromHeaders } from "../services/login/tokens.js";
 import { type AuthSpec, type Caller, type EmuRequest, HttpError } from "./types.js";
 
 /** The exact 401 the chat service answers (samples/errors.json). */
@@ -25,6 +25,7 @@ export function createAuthenticator(ctx: EmulatorContext): (spec: AuthSpec, req:
   return (spec, req) => {
     if (spec === "none") return undefined;
     if (spec === "ams") return amsCaller(ctx, req);
+    if (typeof spec === "object" && "presence" in spec) return presenceCaller(ctx, req, spec.presence);
     const acceptsSkype = spec === "skypetoken" || spec.skypetoken === true;
     const skypeTokens = acceptsSkype ? skypeTokenCandidates(req) : [];
     for (const token of skypeTokens) {
@@ -68,5 +69,34 @@ function amsCaller(ctx: EmulatorContext, req: EmuRequest): Caller {
       const skype = ctx.tokens.verifySkypeToken(credential.token);
       return { user: skype.user, skype };
     }
+  }
+}
+
+/** Every audience the emulator's sign-in issues, to tell "wrong audience" from "bad token". */
+const KNOWN_AUDIENCES = [...Object.values(AUDIENCES), CONSUMER_SPACES_SCOPE, CONSUMER_MT_SCOPE];
+
+/** Unified presence (§3.1, §1.4, §9.1): a wrong but sound audience is sub-status 40102. */
+function presenceCaller(ctx: EmulatorContext, req: EmuRequest, audiences: readonly string[]): Caller {
+  const token = bearerFromHeaders(req.headers);
+  if (!token) {
+    const skypeToken = skypeTokenFromHeaders(req.headers);
+    if (skypeToken) {
+      const skype = ctx.tokens.verifySkypeToken(skypeToken);
+      if (skype.user.kind === "consumer") return { user: skype.user, skype };
+      throw new HttpError(401, "Token audience invalid", { code: 40102 });
+    }
+    throw new HttpError(401, "Authentication failed. The bearer token is missing.");
+  }
+  try {
+    const bearer = ctx.tokens.verifyBearer(token, audiences);
+    return { user: bearer.user, bearer };
+  } catch (err) {
+    // A sound token for another service: the real service's sub-status 40102 (§9.1).
+    try {
+      ctx.tokens.verifyBearer(token, KNOWN_AUDIENCES);
+    } catch {
+      throw err;
+    }
+    throw new HttpError(401, "Token audience invalid", { code: 40102 });
   }
 }

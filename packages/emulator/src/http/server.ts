@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Duplex, Readable } from "node:stream";
 import type { HostEntry, HostTable, Mount } from "../hosts.js";
 import { aadstsAnswer } from "../services/login/aadsts.js";
+import { BODY_LIMITS, parseJsonLimited, readBody, serializeJson } from "./body.js";
 import { errorBody } from "./errors.js";
 import type { FaultController } from "./faults.js";
 import {
@@ -73,10 +74,11 @@ function plainNotFound(res: ServerResponse, requestId: string, message: string):
 export function createRequestListener(
   options: RequestListenerOptions,
 ): (raw: IncomingMessage, res: ServerResponse) => void {
-  const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
+  const maxBody = options.maxBodyBytes ?? BODY_LIMITS.maxBytes;
 
-  const send = (res: ServerResponse, requestId: string, out: EmuResponse): void => {
+  const send = (res: ServerResponse, requestId: string, answer: EmuResponse, service: ServiceKind = "chat"): void => {
     if (res.headersSent || res.destroyed) return;
+    let out = answer;
     const headers: Record<string, string> = { "x-ms-request-id": requestId, ...out.headers };
     if (out.body instanceof Readable) {
       // A streamed body (AMS views): the handler sets Content-Length; bytes flow with backpressure.
@@ -91,7 +93,12 @@ export function createRequestListener(
     if (out.body === undefined || out.body === null) payload = undefined;
     else if (Buffer.isBuffer(out.body) || typeof out.body === "string") payload = out.body;
     else {
-      payload = JSON.stringify(out.body);
+      payload = serializeJson(out.body);
+      if (payload === undefined) {
+        // An answer that cannot be serialized: a 500 in the service's shape; the process lives on.
+        out = errorResponse(service, requestId, new Error("unserializable answer"));
+        payload = JSON.stringify(out.body);
+      }
       if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) {
         headers["Content-Type"] = "application/json; charset=utf-8";
       }
@@ -148,8 +155,9 @@ export function createRequestListener(
     try {
       // Routes that stream their body (AMS uploads) read `req.raw` themselves.
       rawBody = route?.streamBody ? Buffer.alloc(0) : await readBody(raw, maxBody);
-    } catch {
-      send(res, requestId, errorResponse(service, requestId, new HttpError(413, "Request body too large.")));
+    } catch (err) {
+      const error = err instanceof HttpError ? err : new HttpError(400, "The request body could not be read.");
+      send(res, requestId, errorResponse(service, requestId, error), service);
       return;
     }
 
@@ -211,12 +219,7 @@ export function createRequestListener(
         mount,
         raw,
         json<T>(): T {
-          const text = rawBody.toString("utf8");
-          try {
-            return JSON.parse(text) as T;
-          } catch {
-            throw new HttpError(400, "The request body is not valid JSON.");
-          }
+          return parseJsonLimited<T>(rawBody.toString("utf8"));
         },
         form() {
           return new URLSearchParams(rawBody.toString("utf8"));
@@ -240,11 +243,17 @@ export function createRequestListener(
       }
     }
     if (fault && fault.phase === "after" && answerFault()) return;
-    send(res, requestId, out);
+    send(res, requestId, out, service);
   };
 
+  // Nothing a request does may end the process: a failure outside the handlers is logged and the
+  // request answered 500 (or its connection dropped when the answer had begun).
   return (raw, res) => {
-    void handle(raw, res);
+    handle(raw, res).catch((err: unknown) => {
+      options.log?.(`request failed: ${err instanceof Error ? err.stack : String(err)}`);
+      if (!res.headersSent) send(res, "", errorResponse("chat", "", err));
+      else res.destroy();
+    });
   };
 }
 
@@ -269,22 +278,4 @@ export function createUpgradeListener(
       found.rest,
     );
   };
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new Error("too large"));
-        req.resume();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }

@@ -25,13 +25,16 @@ export type ServiceKind =
  * - `{ bearer }`: `Authorization: Bearer` with one of these audiences (§1.4);
  * - `{ bearer, skypetoken: true }`: either; a skypetoken sent alongside wins (the AFD chat path);
  * - `"ams"`: AMS's forms (§5.1): `Authorization: skype_token <t>`, the `skypetoken_asm` cookie, or
- *   an IC3 bearer with `x-ms-migration: True`.
+ *   an IC3 bearer with `x-ms-migration: True`;
+ * - `{ presence }`: unified presence (§3.1, §1.4): a bearer of these audiences — a sound token of
+ *   another audience is 401 sub-status 40102 — or a consumer account's skypetoken.
  */
 export type AuthSpec =
   | "none"
   | "skypetoken"
   | "ams"
-  | { readonly bearer: readonly string[]; readonly skypetoken?: boolean };
+  | { readonly bearer: readonly string[]; readonly skypetoken?: boolean }
+  | { readonly presence: readonly string[] };
 
 /** The authenticated caller of a route whose auth is not `"none"`. */
 export interface Caller {
@@ -102,7 +105,7 @@ export type CallerFor<A extends AuthSpec> = A extends "none"
   ? undefined
   : A extends "skypetoken"
     ? SkypeCaller
-    : A extends "ams"
+    : A extends "ams" | { readonly presence: readonly string[] }
       ? Caller
       : A extends { readonly skypetoken: true }
         ? Caller

@@ -8,6 +8,7 @@ import { authsvcRoutes } from "./authsvc/routes.js";
 import { chatsvcRoutes } from "./chatsvc/routes.js";
 import { loginRoutes } from "./login/routes.js";
 import { mtRoutes } from "./mt/routes.js";
+import { presenceRoutes } from "./presence/routes.js";
 import { registrarRoutes } from "./registrar/routes.js";
 import { searchRoutes } from "./search/routes.js";
 import { trouterControlRoutes, trouterRoutes } from "./trouter/routes.js";
@@ -22,7 +23,8 @@ export interface Services {
   readonly mt: { readonly enterprise: ServiceTable; readonly consumer: ServiceTable };
   readonly csa: ServiceTable;
   readonly chat: { readonly direct: ServiceTable; readonly afd: ServiceTable };
-  readonly presence: ServiceTable;
+  /** At the root of the presence hosts (`direct`) and under `/ups/{region}` (`proxied`). */
+  readonly presence: { readonly direct: ServiceTable; readonly proxied: ServiceTable };
   readonly ams: ServiceTable;
   /** Substrate query (`/searchservice`), suggestions (`/search`), consumer msgsearch. */
   readonly search: {
@@ -45,7 +47,7 @@ export function buildServices(ctx: EmulatorContext, clock: EmulatorClock, reset:
     mt: mtRoutes(ctx),
     csa: notYet("csa"),
     chat: chatsvcRoutes(ctx),
-    presence: notYet("presence"),
+    presence: presenceRoutes(ctx, ctx.presence),
     ams: amsRoutes(ctx),
     search: searchRoutes(ctx),
     trouter: trouterRoutes(ctx.trouter),

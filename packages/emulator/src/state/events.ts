@@ -22,10 +22,25 @@ export interface PresenceStoreEvent {
   readonly item: unknown;
 }
 
+/**
+ * A presence push for one pubsub subscriber (§3.4), raised by the presence pubsub: the Trouter
+ * service delivers it as a `3:::` request to the socket whose surl `trouterUri` starts with.
+ */
+export interface PresencePushEvent {
+  /** The subscriber's `trouterUri` (its surl plus the presence suffix). */
+  readonly trouterUri: string;
+  /** Who subscribed. */
+  readonly subscriber: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The JSON string `{"presence":[…]}`. */
+  readonly body: string;
+}
+
 /** Every topic and its payload. */
 export interface StoreEvents {
   chat: ChatStoreEvent;
   presence: PresenceStoreEvent;
+  presencePush: PresencePushEvent;
 }
 
 export type StoreEventListener<K extends keyof StoreEvents> = (payload: StoreEvents[K]) => void;

@@ -66,3 +66,13 @@ export function emoticonToEmoji(id: string): string | undefined {
   if (key.startsWith("(") && key.endsWith(")")) key = key.slice(1, -1);
   return Object.hasOwn(EMOTICONS, key) ? EMOTICONS[key] : undefined;
 }
+
+const strip = (s: string): string => s.replace(/[\ufe0f\u{1f3fb}-\u{1f3ff}]/gu, "");
+
+/** The emoticon id for a Unicode emoji (`🔥` → `fire`), for Teams emoji reaction ids; undefined if unknown. */
+export function emojiToEmoticon(emoji: string): string | undefined {
+  const wanted = strip(emoji.trim());
+  if (!wanted) return undefined;
+  for (const [id, e] of Object.entries(EMOTICONS)) if (strip(e) === wanted) return id;
+  return undefined;
+}

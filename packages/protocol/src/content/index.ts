@@ -1,5 +1,5 @@
 /** Message content codecs: HTML ↔ text, mentions, reply quotes, reactions, system messages. */
-export { emoticonToEmoji } from "./emoji.js";
+export { emojiToEmoticon, emoticonToEmoji } from "./emoji.js";
 export {
   type Emotion,
   type EmotionUser,

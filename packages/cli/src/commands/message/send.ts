@@ -36,11 +36,19 @@ export async function run(app: App, opts: SendOptions): Promise<SentMessage> {
   const text = await messageText(app, opts.text);
   const id = await app.chatId(opts.chat);
   const client = await app.session();
-  const sent = await app.out.spin(
-    "Sending…",
-    // Typed text is text even when it starts with "<"; --html sends it as Teams HTML.
-    client.chat.sendMessage(id, text, { format: opts.html ? "html" : "text" }),
-  );
+  let sent: SentMessage;
+  try {
+    sent = await app.out.spin(
+      "Sending…",
+      // Typed text is text even when it starts with "<"; --html sends it as Teams HTML.
+      client.chat.sendMessage(id, text, { format: opts.html ? "html" : "text" }),
+    );
+  } catch (err) {
+    if ((err as { code?: unknown }).code === "message_too_large") {
+      throw new UsageError(`${(err as Error).message.replace(/\.$/, "")}; send it as a file instead.`);
+    }
+    throw err;
+  }
   if (app.out.json) app.out.printJson(sentJson(sent));
   else app.out.success("Sent.");
   return sent;

@@ -1,6 +1,6 @@
 /** Argument checks every chat method runs before any request (InvalidArgumentError, never a 400). */
-import { isClientMessageId } from "@teams-api/protocol";
-import { InvalidArgumentError } from "../../errors.js";
+import { isClientMessageId, MAX_MESSAGE_BYTES, messageSize } from "@teams-api/protocol";
+import { InvalidArgumentError, MessageTooLargeError } from "../../errors.js";
 
 const CONVERSATION_ID = /^(19:[^\s/?#]+|48:[A-Za-z0-9_.-]+|[12348]:[^\s/?#]+|28:[^\s/?#]+)$/;
 export const THREAD_ID = /^19:[^\s/?#;]+$/;
@@ -39,4 +39,9 @@ export function checkClientMessageId(id: string): void {
   if (!isClientMessageId(id)) {
     throw new InvalidArgumentError("clientMessageId must be 1–64 letters, digits, '-' or '_'.");
   }
+}
+/** The service refuses a message over ~28 KB with 413 (§9.6): say so before sending it. */
+export function checkMessageSize(content: string, properties: unknown): void {
+  const size = messageSize(content, properties);
+  if (size > MAX_MESSAGE_BYTES) throw new MessageTooLargeError(size, MAX_MESSAGE_BYTES);
 }

@@ -5,6 +5,7 @@
  */
 import { ProtocolError } from "../../errors.js";
 import type { ApiRequest, ApiResponse, RequestOptions } from "../../http/types.js";
+import { PageWalk, wireId } from "../paging.js";
 import type { ChatCore } from "./core.js";
 
 export interface PageRequest {
@@ -13,16 +14,21 @@ export interface PageRequest {
   query?: ApiRequest["query"];
   /** The list's field in each page body. */
   key: "conversations" | "messages";
+  /** Pages read at most. @default PAGING_DEFAULTS.maxPages */
+  maxPages?: number;
 }
 
-/** The raw pages of a list, newest first; ends at the last page, an empty page or a repeated link. */
+/**
+ * The raw pages of a list, newest first, each with only the items no earlier page brought; ends at
+ * the last page, an empty page, a repeated link, a page with nothing new, or the page cap.
+ */
 export async function* rawPages(
   core: ChatCore,
   first: PageRequest,
   options: RequestOptions,
 ): AsyncGenerator<unknown[], void, undefined> {
   const v1 = await core.v1(options);
-  const seenLinks = new Set<string>();
+  const walk = new PageWalk(wireId, first.maxPages);
   let url: string | undefined = first.url;
   let query = first.query;
   while (url) {
@@ -34,12 +40,12 @@ export async function* rawPages(
     if (!body || typeof body !== "object" || !Array.isArray(body[first.key])) {
       throw new ProtocolError(`The chat service sent a ${first.key} page in an unexpected shape.`);
     }
-    const page = body[first.key] as unknown[];
-    yield page;
     const meta = body["_metadata"] as Record<string, unknown> | undefined;
     const link = meta && typeof meta["backwardLink"] === "string" ? meta["backwardLink"] : "";
-    if (!link || page.length === 0 || seenLinks.has(link)) return;
-    seenLinks.add(link);
+    // The stop rules (./paging.ts): last page, empty page, repeated link, nothing new, page cap.
+    const { fresh, follow } = walk.page(body[first.key] as unknown[], link);
+    yield fresh;
+    if (!follow) return;
     url = core.followLink(link, v1);
     query = undefined;
   }

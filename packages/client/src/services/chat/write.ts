@@ -14,7 +14,14 @@ import { InvalidArgumentError } from "../../errors.js";
 import type { RequestOptions } from "../../http/types.js";
 import type { SentMessage } from "../../models.js";
 import { buildReplyQuote, composeHtml, composeText, escapeHtml, looksLikeHtml, type MentionInput } from "../content.js";
-import { checkClientMessageId, checkContent, checkConversationId, checkMessageId, checkMri } from "./checks.js";
+import {
+  checkClientMessageId,
+  checkContent,
+  checkConversationId,
+  checkMessageId,
+  checkMessageSize,
+  checkMri,
+} from "./checks.js";
 import type { ChatCore } from "./core.js";
 import type { Messages } from "./messages.js";
 import { deliver, type SendBody } from "./send.js";
@@ -148,6 +155,7 @@ export class MessageWriter {
       ...(Object.keys(properties).length ? { properties } : {}),
       ...(options.amsReferences?.length ? { amsreferences: options.amsReferences } : {}),
     };
+    checkMessageSize(body.content, body.properties);
     return deliver(core, (id, o) => this.#messages.raw(id, o), conversationId, body, options);
   }
 
@@ -162,6 +170,7 @@ export class MessageWriter {
     checkMessageId(messageId);
     checkContent(content);
     const composed = compose(content, options);
+    checkMessageSize(composed.content, composed.mentions ? { mentions: composed.mentions } : undefined);
     const core = this.#core;
     const me = await core.self(options);
     await core.request(

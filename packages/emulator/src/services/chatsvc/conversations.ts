@@ -8,6 +8,7 @@ import { type ChatCall, type ChatEndpoint, type ChatHandler, chatRoute, ME, SEG 
 import { bindingOf, type Cursor, decodeCursor, encodeCursor } from "./cursor.js";
 import {
   badRequest,
+  checkMessageSize,
   intParam,
   objectBody,
   optionalObject,
@@ -110,6 +111,7 @@ export function sendInput(body: Record<string, unknown>): SendInput {
   if (name !== undefined) input.imdisplayname = name;
   const properties = optionalObject(body, "properties");
   if (properties) input.properties = properties;
+  checkMessageSize(content, properties);
   const refs = body.amsreferences;
   if (refs !== undefined && refs !== null) {
     if (!Array.isArray(refs) || refs.some((r) => typeof r !== "string")) {

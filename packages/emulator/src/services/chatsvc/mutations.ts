@@ -4,6 +4,7 @@ import type { ChatState, EditInput } from "../../state/chat.js";
 import { type ChatEndpoint, type ChatHandler, chatRoute, ME, SEG } from "./common.js";
 import {
   badRequest,
+  checkMessageSize,
   objectBody,
   optionalObject,
   optionalObjectBody,
@@ -36,6 +37,7 @@ export function mutationRoutes(ctx: EmulatorContext, state: ChatState): ChatEndp
       if (name !== undefined) input.imdisplayname = name;
       const properties = optionalObject(body, "properties");
       if (properties) input.properties = properties;
+      checkMessageSize(input.content, properties);
       const edited = body.skypeeditedid;
       if (edited !== undefined && edited !== null && String(edited) !== mid) {
         throw badRequest("skypeeditedid must be the id of the message being edited.");

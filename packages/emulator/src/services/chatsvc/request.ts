@@ -1,4 +1,6 @@
+import { MAX_MESSAGE_BYTES, messageSize } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
+import { parseJsonLimited } from "../../http/body.js";
 import { type EmuRequest, HttpError } from "../../http/types.js";
 import type { User } from "../../state/directory.js";
 
@@ -66,7 +68,7 @@ export function optionalObject(body: Record<string, unknown>, key: string): Reco
   if (v === undefined || v === null) return undefined;
   if (typeof v === "string") {
     try {
-      v = JSON.parse(v);
+      v = parseJsonLimited(v);
     } catch {
       throw badRequest(`Field '${key}' must be an object.`);
     }
@@ -83,4 +85,15 @@ export function query(params: Record<string, string | number | undefined>): stri
     parts.push(`${k}=${encodeURIComponent(String(v)).replace(/%7C/gi, "|")}`);
   }
   return parts.length ? `?${parts.join("&")}` : "";
+}
+
+/** 413 in the chat service's shape when a message passes the service's size limit (§9.6). */
+export function checkMessageSize(content: string, properties: unknown): void {
+  const size = messageSize(content, properties);
+  if (size > MAX_MESSAGE_BYTES) {
+    throw new HttpError(
+      413,
+      `Request Entity Too Large: the message is ${size} bytes; the limit is ${MAX_MESSAGE_BYTES} bytes.`,
+    );
+  }
 }

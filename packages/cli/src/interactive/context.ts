@@ -1,0 +1,23 @@
+import type { Identity, TeamsClient } from "teams-api";
+import type { App } from "../app.js";
+import { describeError, isAuthFailure } from "../errors.js";
+import { isCancel, type Ui } from "./ui.js";
+
+/** How hints name this program: after `npm ci` it is `npx teams` (the README's form). */
+export const COMMAND = "npx teams";
+
+/** What every screen works with. */
+export interface Ctx {
+  app: App;
+  ui: Ui;
+  client: TeamsClient;
+  me: Identity;
+}
+
+/** Says why something failed in the status line: cancelled, session expired, or the error's sentence. */
+export function explain(ctx: Ctx, err: unknown, prefix = ""): void {
+  if (isCancel(err)) ctx.ui.notice("Cancelled.");
+  else if (isAuthFailure(err)) {
+    ctx.ui.notice(`${prefix}Your session has ended; sign in again with \`${COMMAND} login\`.`, "error");
+  } else ctx.ui.notice(`${prefix}${describeError(err)}`, "error");
+}

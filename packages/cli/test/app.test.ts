@@ -1,0 +1,208 @@
+/**
+ * The interactive app in a real terminal (tmux) against the emulator: sign-in from no session,
+ * every menu item and the way back from each, a chat (receive without a key press, send, reply,
+ * react), Ctrl+C at each level keeping typed text, resizing, hostile escape sequences, and a cooked
+ * shell afterwards. Waits are on screen content, never on sleeps.
+ */
+import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { after, before, describe, it } from "node:test";
+import { displayWidth } from "../src/interactive/width.js";
+import { assertCookedShell, CLI, choose, clearFaults, fault, MAIN_MENU } from "./helpers/app.js";
+import { ROOT, type Sandbox, sandbox } from "./helpers/cli.js";
+import { signInByForm } from "./helpers/signin.js";
+import { Tmux } from "./helpers/tmux.js";
+
+const MENU_ITEMS = [
+  "Chat with someone",
+  "Conversations",
+  "Read messages",
+  "Send a message",
+  "New chat",
+  "Accounts",
+  "Exit",
+];
+
+/** Every line of the visible pane fits its width (wide characters counted as two columns). */
+function assertFits(t: Tmux, columns: number): void {
+  const lines = t.visible().split("\n");
+  for (const l of lines) assert.ok(displayWidth(l) <= columns, `a line is wider than ${columns}: ${JSON.stringify(l)}`);
+}
+
+/** The short number the log shows at the left of the newest message matching `text`. */
+function numberOf(screen: string, text: RegExp): string {
+  const line = screen
+    .split("\n")
+    .filter((l) => text.test(l))
+    .at(-1);
+  const n = line ? /^\s*(\d+) \d\d:\d\d/.exec(line)?.[1] : undefined;
+  assert.ok(n, `no numbered line matching ${text} in:\n${screen}`);
+  return n;
+}
+
+describe("the interactive app in a terminal", { timeout: 300_000 }, () => {
+  let sb: Sandbox;
+  let t: Tmux;
+  before(async () => {
+    sb = await sandbox();
+  });
+  after(async () => {
+    t?.close();
+    await sb.close();
+  });
+
+  it("with no session, signs in right there, then shows the header and the main menu", async () => {
+    t = await Tmux.start({ ...sb.env }, ROOT);
+    t.run(CLI);
+    const screen = await t.waitFor("Paste the address here", 30_000);
+    assert.match(screen, /npx teams login/, "the hint names the command as it can be run");
+    const url = /(http:\/\/127\.0\.0\.1:\d+\/login\/\S+)/.exec(screen)?.[1];
+    assert.ok(url, "the sign-in address is shown whole");
+    t.type(await signInByForm(url, "alice@contoso.com", sb.emulator.password));
+    t.keys("Enter");
+    const menu = await t.waitFor(MAIN_MENU, 30_000);
+    assert.match(menu, /Microsoft Teams\s+Alice Example/);
+    assert.match(menu, /^Main Menu\s*$/m);
+    for (const item of MENU_ITEMS) assert.match(menu, new RegExp(`^[❯ ] ${item}`, "m"));
+  });
+
+  it("every menu item opens under its breadcrumb and goes back (Esc, ← Back, Ctrl+C)", async () => {
+    const visits: Array<[string, string, string]> = [
+      ["Chat with someone", "Main Menu › Chat", "? Who?"],
+      ["Conversations", "Main Menu › Conversations", "? Open a chat"],
+      ["Read messages", "Main Menu › Read messages", "? Whose messages?"],
+      ["Send a message", "Main Menu › Send a message", "? Send to which chat?"],
+      ["New chat", "Main Menu › New chat", "? Who? Names"],
+      ["Accounts", "Main Menu › Accounts", "Sign out"],
+    ];
+    for (const [i, [item, crumb, question]] of visits.entries()) {
+      await choose(t, MAIN_MENU, item);
+      await t.waitFor((s) => s.includes(crumb) && s.includes(question), 20_000, `${item}'s screen`);
+      // Leave by Esc, by the ← Back item, and by Ctrl+C in turn.
+      if (question.includes("Names")) t.keys(i % 2 ? "Escape" : "C-c");
+      else if (i % 3 === 0) t.keys("Escape");
+      else if (i % 3 === 1) {
+        t.keys("End");
+        await t.waitFor(/❯ ← Back/, 5_000, "the cursor on ← Back");
+        t.keys("Enter");
+      } else t.keys("C-c");
+      await t.waitFor((s) => s.includes(MAIN_MENU) && /^Main Menu\s*$/m.test(s), 20_000, "the main menu again");
+    }
+  });
+
+  it("Ctrl+C in a question goes back and keeps the typed text for next time", async () => {
+    await choose(t, MAIN_MENU, "New chat");
+    await t.waitFor("? Who? Names");
+    t.type("dana, ev");
+    await t.waitFor("> dana, ev");
+    t.keys("C-c");
+    await t.waitFor(MAIN_MENU);
+    await choose(t, MAIN_MENU, "New chat");
+    await t.waitFor("> dana, ev", 10_000, "the kept text");
+    t.keys("C-c");
+    await t.waitFor(MAIN_MENU);
+  });
+
+  it("a chat: history, receiving without a key press, send, reply, react, hostile text", async () => {
+    await choose(t, MAIN_MENU, "Conversations");
+    await choose(t, "Open a chat", "Bob Example");
+    let screen = await t.waitFor(/Main Menu › Conversations › Bob Example[\s\S]*\n> /, 20_000, "the chat view");
+    await t.waitFor(/\d+ \d\d:\d\d {2}(You|Bob Example) /, 20_000, "the history");
+    assert.doesNotMatch(screen, /8:orgid|@unq\.gbl|@thread/);
+
+    // Bob writes; it appears with no key pressed.
+    const ping = `ping ${Date.now()}`;
+    assert.equal((await sb.runAs("bob@contoso.com", ["send", "Alice Example", ping])).code, 0);
+    screen = await t.waitFor(new RegExp(`Bob Example\\s+${ping}`), 15_000, "Bob's message, live");
+
+    // Send.
+    const text = `hello from the app ${Date.now()}`;
+    t.type(text);
+    t.keys("Enter");
+    await t.waitFor(new RegExp(`\\d+ \\d\\d:\\d\\d {2}You\\s+${text}`), 20_000, "the sent message in the log");
+    const bob = await sb.runAs("bob@contoso.com", ["messages", "Alice Example", "-n", "3"]);
+    assert.ok(
+      (JSON.parse(bob.stdout) as Array<{ text: string }>).some((m) => m.text === text),
+      "Bob got it",
+    );
+
+    // Reply to Bob's message by its number.
+    screen = t.visible();
+    const n = numberOf(screen, new RegExp(ping));
+    t.type(`/reply ${n} pong`);
+    t.keys("Enter");
+    await t.waitFor(new RegExp(`│ Bob Example: ${ping}[\\s\\S]*pong`), 20_000, "the reply with its quote");
+
+    // React with 🔥.
+    t.type(`/react ${n} 🔥`);
+    t.keys("Enter");
+    await t.waitFor(/🔥 1 \(You\)/, 20_000, "the reaction under Bob's message");
+
+    // Escape sequences in a message show as harmless text: nothing cleared, no title, no link.
+    const title = (): string =>
+      execFileSync("tmux", ["-L", t.socket, "display-message", "-p", "-t", t.session, "#{pane_title}"], {
+        encoding: "utf8",
+      });
+    const hostile =
+      "evil \x1b[2J cleared \x1b]8;;http://x.test\x07link\x1b]8;;\x07 \x1b]52;c;aGk=\x07 \x1b]0;PWNED\x07 \x1b[5;5H moved";
+    assert.equal((await sb.runAs("bob@contoso.com", ["send", "Alice Example", hostile])).code, 0);
+    screen = await t.waitFor(/Bob Example\s+evil\s+cleared\s+\S*link\s+moved/, 15_000, "the hostile message as text");
+    assert.match(screen, /Main Menu › Conversations › Bob Example/, "the screen was not cleared");
+    assert.match(screen, /pong/);
+    assert.doesNotMatch(title(), /PWNED/);
+  });
+
+  it("Ctrl+C cancels a load and keeps the typed line; again clears it (↑ brings it back); on empty goes back", async () => {
+    await fault(sb, { latencyMs: 30_000, count: 1, path: "/threads/" });
+    t.type("/members");
+    t.keys("Enter");
+    await t.waitFor("Loading members…", 10_000, "the spinner saying what it waits for");
+    t.type("half typed");
+    await t.waitFor("> half typed");
+    t.keys("C-c");
+    await t.waitFor((s) => s.includes("Cancelled.") && s.includes("> half typed"), 10_000, "cancelled, text kept");
+    await clearFaults(sb);
+    t.keys("C-c");
+    await t.waitFor((s) => s.includes("Line cleared") && !s.includes("> half typed"), 10_000, "the line cleared");
+    t.keys("Up");
+    await t.waitFor("> half typed", 10_000, "the line back with ↑");
+    t.keys("C-u");
+    await t.waitFor((s) => !s.includes("> half typed"));
+    t.keys("C-c");
+    await t.waitFor("? Open a chat", 10_000, "back in the chat list");
+  });
+
+  it("fits the terminal exactly at 60×20 and 200×50, following resizes", async () => {
+    await choose(t, "Open a chat", "Project Falcon");
+    await t.waitFor(/Main Menu › Conversations › Project Falcon[\s\S]*\n> /, 20_000, "the chat view");
+    for (const [columns, rows] of [
+      [60, 20],
+      [200, 50],
+      [61, 24],
+    ] as const) {
+      t.resize(columns, rows);
+      await t.waitFor(
+        () => {
+          const lines = t.visible().split("\n");
+          return lines.some((l) => l === "─".repeat(columns) || l.startsWith("─".repeat(columns)));
+        },
+        10_000,
+        `the view redrawn at ${columns}×${rows}`,
+      );
+      assert.deepEqual(t.size(), { columns, rows });
+      assertFits(t, columns);
+      assert.match(t.visible(), /Main Menu › Conversations › Project Falcon/);
+    }
+    t.type("/back");
+    t.keys("Enter");
+    await t.waitFor("? Open a chat");
+    assertFits(t, 61);
+    t.keys("Escape");
+    await t.waitFor(MAIN_MENU);
+  });
+
+  it("Ctrl+C at the main menu leaves, and the shell is cooked again", async () => {
+    t.keys("C-c");
+    await assertCookedShell(t);
+  });
+});
