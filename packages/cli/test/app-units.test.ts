@@ -38,6 +38,7 @@ function message(id: number, from: string, text: string, extra: Partial<Message>
     isDeleted: false,
     isSystem: false,
     reactions: [],
+    attachments: [],
     mentions: [],
     raw: {} as Message["raw"],
     ...extra,

@@ -6,7 +6,10 @@
  */
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { TeamsClient } from "teams-api";
 import { displayWidth } from "../src/interactive/width.js";
 import { assertCookedShell, CLI, choose, clearFaults, fault, MAIN_MENU } from "./helpers/app.js";
 import { ROOT, type Sandbox, sandbox } from "./helpers/cli.js";
@@ -18,7 +21,11 @@ const MENU_ITEMS = [
   "Conversations",
   "Read messages",
   "Send a message",
+  "Check presence",
+  "Set my status",
+  "Search messages",
   "New chat",
+  "Upload a file",
   "Accounts",
   "Exit",
 ];
@@ -72,14 +79,18 @@ describe("the interactive app in a terminal", { timeout: 300_000 }, () => {
       ["Conversations", "Main Menu › Conversations", "? Open a chat"],
       ["Read messages", "Main Menu › Read messages", "? Whose messages?"],
       ["Send a message", "Main Menu › Send a message", "? Send to which chat?"],
+      ["Check presence", "Main Menu › Presence", "? Presence of the people you chat with"],
+      ["Set my status", "Main Menu › Set my status", "Appear offline"],
+      ["Search messages", "Main Menu › Search messages", "? Search messages for:"],
       ["New chat", "Main Menu › New chat", "? Who? Names"],
-      ["Accounts", "Main Menu › Accounts", "Sign out"],
+      ["Upload a file", "Main Menu › Upload a file", "? Upload to which chat?"],
+      ["Accounts", "Main Menu › Accounts", "Sign out of this account"],
     ];
     for (const [i, [item, crumb, question]] of visits.entries()) {
       await choose(t, MAIN_MENU, item);
       await t.waitFor((s) => s.includes(crumb) && s.includes(question), 20_000, `${item}'s screen`);
       // Leave by Esc, by the ← Back item, and by Ctrl+C in turn.
-      if (question.includes("Names")) t.keys(i % 2 ? "Escape" : "C-c");
+      if (question.startsWith("? Who? Names") || question.startsWith("? Search")) t.keys(i % 2 ? "Escape" : "C-c");
       else if (i % 3 === 0) t.keys("Escape");
       else if (i % 3 === 1) {
         t.keys("End");
@@ -133,6 +144,12 @@ describe("the interactive app in a terminal", { timeout: 300_000 }, () => {
     t.keys("Enter");
     await t.waitFor(new RegExp(`│ Bob Example: ${ping}[\\s\\S]*pong`), 20_000, "the reply with its quote");
 
+    // /presence lists who is here.
+    t.type("/presence");
+    t.keys("Enter");
+    await t.waitFor(/Presence:\s*\n\s+[●○?] Bob Example/, 20_000, "the chat's presence panel");
+    t.keys("Escape");
+
     // React with 🔥.
     t.type(`/react ${n} 🔥`);
     t.keys("Enter");
@@ -150,6 +167,14 @@ describe("the interactive app in a terminal", { timeout: 300_000 }, () => {
     assert.match(screen, /Main Menu › Conversations › Bob Example/, "the screen was not cleared");
     assert.match(screen, /pong/);
     assert.doesNotMatch(title(), /PWNED/);
+
+    // /file with Tab completion sends a file; the log shows it as a file.
+    writeFileSync(join(sb.dir, "notes-for-bob.txt"), "the notes\n");
+    t.type(`/file ${sb.dir}/notes-for`);
+    t.keys("Tab");
+    await t.waitFor(`> /file ${sb.dir}/notes-for-bob.txt`, 10_000, "the completed path");
+    t.keys("Enter");
+    await t.waitFor(/You\s+📎 notes-for-bob\.txt \(10 B\)/, 30_000, "the file in the log");
   });
 
   it("Ctrl+C cancels a load and keeps the typed line; again clears it (↑ brings it back); on empty goes back", async () => {
@@ -197,8 +222,62 @@ describe("the interactive app in a terminal", { timeout: 300_000 }, () => {
     t.keys("Enter");
     await t.waitFor("? Open a chat");
     assertFits(t, 61);
+    t.resize(120, 40);
     t.keys("Escape");
     await t.waitFor(MAIN_MENU);
+  });
+
+  it("Set my status: Busy, seen by another user; Check presence shows dots", async () => {
+    await choose(t, MAIN_MENU, "Set my status");
+    await choose(t, "Set my status", "Busy");
+    await t.waitFor((s) => s.includes(MAIN_MENU) && /Alice Example ● Busy/.test(s), 20_000, "Busy in the title bar");
+    const bob = new TeamsClient({ env: sb.envFor("bob@contoso.com") });
+    if (!(await bob.loadSession())) await bob.signInWithPassword("bob@contoso.com", sb.emulator.password);
+    const alice = (await bob.middleTier.getUserByEmail("alice@contoso.com"))!;
+    const [seen] = await bob.presence.getPresence([alice.mri]);
+    assert.equal(seen?.availability, "Busy", "Bob sees Alice as Busy");
+    await bob.presence.setStatus("DoNotDisturb");
+    await choose(t, MAIN_MENU, "Check presence");
+    await t.waitFor(/[●○?] Bob Example\s+Do not disturb/, 20_000, "Bob's presence with a dot");
+    t.keys("Escape");
+    await t.waitFor(MAIN_MENU);
+  });
+
+  it("Search messages: results with names; Enter opens the chat", async () => {
+    await choose(t, MAIN_MENU, "Search messages");
+    await t.waitFor("? Search messages for:");
+    t.type("kubectl");
+    t.keys("Enter");
+    await t.waitFor(/\d+ results? — Enter opens the chat/, 30_000, "the results");
+    const screen = await t.waitFor(/❯ [^\n]*: [^\n]*kubectl/, 10_000, "a result naming its sender");
+    assert.doesNotMatch(screen, /8:orgid|@thread/);
+    t.keys("Enter");
+    await t.waitFor(/Main Menu › Search › [^\n]+\n[\s\S]*\n> /, 20_000, "the chat of the result");
+    // Once loaded (a Ctrl+C during the load would cancel the load instead), Ctrl+C goes back.
+    await t.waitFor((s) => /\d+ \d\d:\d\d {2}\S/.test(s) && !s.includes("Loading messages"), 20_000, "its history");
+    t.keys("C-c");
+    await t.waitFor(/results? — Enter opens the chat/);
+    t.keys("Escape");
+    await t.waitFor("? Search messages for:");
+    t.keys("Escape");
+    await t.waitFor(MAIN_MENU);
+  });
+
+  it("Accounts: sign in to another account right there, then switch back", async () => {
+    await choose(t, MAIN_MENU, "Accounts");
+    await choose(t, "Accounts", "Sign in to another account");
+    await t.waitFor("? A short name for the new account");
+    t.type("bob");
+    t.keys("Enter");
+    const screen = await t.waitFor((s) => s.split("Paste the address here").length > 2, 30_000, "a second sign-in");
+    const url = [...screen.matchAll(/(http:\/\/127\.0\.0\.1:\d+\/login\/\S+)/g)].at(-1)?.[1];
+    assert.ok(url, "the sign-in address is shown");
+    t.type(await signInByForm(url, "bob@contoso.com", sb.emulator.password));
+    t.keys("Enter");
+    await t.waitFor((s) => s.includes(MAIN_MENU) && /Microsoft Teams\s+Bob Example/.test(s), 30_000, "Bob's app");
+    await choose(t, MAIN_MENU, "Accounts");
+    await choose(t, "Accounts", "Switch to Alice Example");
+    await t.waitFor((s) => s.includes(MAIN_MENU) && /Microsoft Teams\s+Alice Example/.test(s), 30_000, "Alice again");
   });
 
   it("Ctrl+C at the main menu leaves, and the shell is cooked again", async () => {

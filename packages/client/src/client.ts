@@ -15,29 +15,34 @@ import {
   passwordLogin,
 } from "./auth/login.js";
 import { OAuthClient } from "./auth/oauth.js";
-import { type AccountKind, type CloudName, resolveCloud } from "./auth/profiles.js";
+import { type AccountKind, type CloudName, resolveCloud, searchHosts } from "./auth/profiles.js";
 import { parseSession } from "./auth/session.js";
 import { type AuthStatus, sessionStatus } from "./auth/status.js";
 import { AutoTokenStore, MemoryTokenStore, type TokenStore } from "./auth/store.js";
 import { TokenManager } from "./auth/token-manager.js";
 import { AuthenticationError, InvalidArgumentError } from "./errors.js";
-import { createDefaultFetch, type Env } from "./http/fetch.js";
+import { createDefaultFetch, createStreamingFetch, type Env, type FetchLike } from "./http/fetch.js";
 import { redactingLogger } from "./http/logger.js";
 import { Redactor } from "./http/redact.js";
 import { createTransport, type TeamsTransport } from "./http/transport.js";
 import type { Identity, Logger, RequestOptions, ServiceContext } from "./http/types.js";
 import type { Conversation, Message, SentMessage, TenantInfo } from "./models.js";
 import { DEFAULT_OPTIONS, type TeamsClientOptions } from "./options.js";
+import { createListener, eventIterator, type RealtimeListener } from "./realtime/index.js";
+import type { RealtimeEvent, RealtimeOptions } from "./realtime/types.js";
 import {
   ChatService,
   type GetConversationsOptions,
   type GetMessagesOptions,
   type SendMessageOptions,
 } from "./services/chat/index.js";
+import { ContactsService } from "./services/contacts/index.js";
 import { toTenant } from "./services/map.js";
+import { MediaService } from "./services/media/index.js";
 import { MiddleTierService } from "./services/middle-tier.js";
 import { NameResolver } from "./services/names.js";
 import { PresenceService } from "./services/presence/index.js";
+import { SearchService } from "./services/search/index.js";
 
 /** What every sign-in method accepts besides its own options. */
 export interface SignInOptions {
@@ -69,7 +74,7 @@ export interface AuthenticateOptions {
    * @default a prompt on the terminal when stdin is one
    */
   readRedirectUrl?: (authorizeUrl: string) => Promise<string> | string;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export class TeamsClient {
@@ -82,10 +87,16 @@ export class TeamsClient {
   readonly chat: ChatService;
   /** Profiles, user lookup, tenants (the middle tier). */
   readonly middleTier: MiddleTierService;
+  /** The buddy list and the people of recent conversations, merged (names, presence when asked). */
+  readonly contacts: ContactsService;
   /** Availability, status and status message, the running client's endpoint, subscriptions (unified presence). */
   readonly presence: PresenceService;
   /** Display names for MRIs and titles for conversations, cached and batched. */
   readonly names: NameResolver;
+  /** Message search and people suggestions (Substrate; msgsearch for consumer accounts). */
+  readonly search: SearchService;
+  /** File and image upload and download (AMS). */
+  readonly media: MediaService;
   readonly #options: TeamsClientOptions;
   readonly #env: Env;
   readonly #cloud: CloudName;
@@ -97,6 +108,8 @@ export class TeamsClient {
   readonly #oauth: OAuthClient;
   readonly #tokens: TokenManager;
   readonly #now: () => number;
+  readonly #fetch: FetchLike;
+  #realtime: RealtimeListener | undefined;
   readonly #store: TokenStore | undefined;
   /** The accounts index (only with the default token store). */
   readonly #accounts: AccountRegistry | undefined;
@@ -128,10 +141,13 @@ export class TeamsClient {
     this.#store = store;
 
     const fetchImpl = options.fetch ?? createDefaultFetch(this.#env);
+    this.#fetch = fetchImpl;
     // Build the transport first without tokens for the OAuth client, then the token manager, then
     // the authenticated transport that shares the same fetch, clock and redactor.
     const base = {
       fetch: fetchImpl,
+      // Streamed uploads go around undici's fetch, which buffers them whole; an injected fetch is used as is.
+      uploadFetch: options.fetch ?? createStreamingFetch(this.#env),
       redactor: this.#redactor,
       logger: this.#logger,
       timeout: options.timeout ?? DEFAULT_OPTIONS.timeout,
@@ -179,6 +195,14 @@ export class TeamsClient {
       threadMembers: (id, o) => this.chat.threadMembers(id, o),
     });
     this.chat = new ChatService(this.context, { names: this.names });
+    this.contacts = new ContactsService(this.context, { chat: this.chat, names: this.names, presence: this.presence });
+    this.search = new SearchService(this.context, {
+      hosts: () => searchHosts(tokens.cloud, tokens.roots()),
+      names: this.names,
+    });
+    this.media = new MediaService(this.context, {
+      send: (conversationId, message, o) => this.chat.writer.sendComposed(conversationId, message, o),
+    });
   }
 
   /** Recent conversations with display titles (shortcut for `chat.getConversations`). */
@@ -399,6 +423,7 @@ export class TeamsClient {
 
   /** Signs out: forgets the session and deletes the stored tokens; `all` signs every account out. */
   async logout(options: { all?: boolean } = {}): Promise<void> {
+    await this.stopRealtime();
     // Offline at once for everyone else: the presence endpoint goes before the tokens do.
     await this.presence.stop().catch(() => {});
     await this.#tokens.logout();
@@ -415,6 +440,73 @@ export class TeamsClient {
         await this.#accounts.remove(entry.name);
       }
     }
+  }
+
+  /**
+   * Starts live push over Trouter (PROTOCOL.md §7): resolves once connected and registered. Events
+   * arrive once each, in order within a conversation, with gaps filled from REST after reconnects.
+   */
+  async startRealtime(options: RealtimeOptions = {}): Promise<RealtimeListener> {
+    await this.stopRealtime();
+    const listener = await this.#newListener(options);
+    await listener.start();
+    return listener;
+  }
+
+  /** Stops live push and deletes the registration at once. */
+  async stopRealtime(): Promise<void> {
+    const listener = this.#realtime;
+    this.#realtime = undefined;
+    await listener?.stop();
+  }
+
+  /**
+   * Live events for scripts: `for await (const e of client.events())`. Starts the listener when it
+   * is not running (with `options`); ends when `stopRealtime()` is called.
+   */
+  events(options: RealtimeOptions = {}): AsyncIterableIterator<RealtimeEvent> {
+    const running = this.#realtime;
+    if (running) return eventIterator(running);
+    let inner: AsyncIterableIterator<RealtimeEvent> | undefined;
+    const ready = this.#newListener(options).then(async (listener) => {
+      inner = eventIterator(listener);
+      await listener.start();
+    });
+    return {
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      next: async () => {
+        await ready;
+        return inner!.next();
+      },
+      return: async () => {
+        await ready.catch(() => {});
+        return inner ? inner.return!() : { done: true, value: undefined };
+      },
+    };
+  }
+
+  async #newListener(options: RealtimeOptions): Promise<RealtimeListener> {
+    const tokens = this.#tokens;
+    const listener = await createListener(
+      {
+        cloud: this.#cloud,
+        env: this.#env,
+        fetch: this.#fetch,
+        logger: this.#logger,
+        now: this.#now,
+        chat: this.chat,
+        identity: () => tokens.identity(),
+        roots: (kind) => tokens.roots(kind),
+        endpointId: () => tokens.endpointId(),
+        skypeToken: () => tokens.skypeToken(),
+        accessToken: (audience) => tokens.accessToken(audience),
+      },
+      options,
+    );
+    this.#realtime = listener;
+    return listener;
   }
 
   /** Who is signed in (from the skypetoken and the id_token). Mints the skypetoken if needed. */

@@ -179,3 +179,18 @@ export class MessageTooLargeError extends TeamsError {
     );
   }
 }
+
+/**
+ * A send whose outcome no check could settle: the request left, and the service may have stored the
+ * message or may still do so. Never sent again automatically; check the chat, or call `sendMessage`
+ * again with the same `clientMessageId` — it looks for the message before posting.
+ */
+export class DeliveryUnknownError extends TeamsError {
+  override name = "DeliveryUnknownError";
+  /** The send's idempotency key, to look for it or to retry safely with it. */
+  readonly clientMessageId: string | undefined;
+  constructor(message: string, options: { cause?: unknown; clientMessageId?: string | undefined } = {}) {
+    super("delivery_unknown", message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.clientMessageId = options.clientMessageId;
+  }
+}

@@ -1,7 +1,8 @@
 // The public surface of `teams-api`: an explicit list of named exports (GUIDE §1).
 
 /** A fresh clientmessageid (the idempotency key of a send); built by the protocol package. */
-export { newClientMessageId } from "@teams-api/protocol";
+// ── Realtime ────────────────────────────────────────────────────────────────────────────────────
+export { newClientMessageId, parseTrouterEvent, type TrouterEvent } from "@teams-api/protocol";
 // ── Auth ────────────────────────────────────────────────────────────────────────────────────────
 export { type AccountEntry, AccountRegistry, checkAccountName, DEFAULT_ACCOUNT } from "./auth/accounts.js";
 export {
@@ -31,6 +32,7 @@ export {
   BadRequestError,
   ConflictError,
   ConnectionError,
+  DeliveryUnknownError,
   ERROR_CODES,
   type ErrorCode,
   InvalidArgumentError,
@@ -64,20 +66,37 @@ export type {
   Transport,
 } from "./http/types.js";
 export type {
+  Attachment,
   ConsumptionHorizon,
   Conversation,
   ConversationDetails,
   ConversationMember,
   CreatedChat,
+  DownloadedFile,
+  HighlightPart,
   Message,
   MessageActivity,
   Person,
+  PersonSuggestion,
   Reaction,
+  SearchResult,
   SentMessage,
   TenantInfo,
+  UploadedFile,
   UserProfile,
 } from "./models.js";
 export { DEFAULT_OPTIONS, type TeamsClientOptions } from "./options.js";
+export { DEFAULT_REALTIME_TIMINGS, RealtimeListener } from "./realtime/index.js";
+export type {
+  RealtimeEndpoint,
+  RealtimeEvent,
+  RealtimeEventType,
+  RealtimeMessageEvent,
+  RealtimeOptions,
+  RealtimeState,
+  RealtimeTimings,
+  ResumeReason,
+} from "./realtime/types.js";
 export type { Conversations } from "./services/chat/conversations.js";
 // ── Services ────────────────────────────────────────────────────────────────────────────────────
 export {
@@ -98,7 +117,22 @@ export type { Reactions } from "./services/chat/reactions.js";
 export type { ReadState } from "./services/chat/read-state.js";
 export type { Threads } from "./services/chat/threads.js";
 export type { MessageWriter } from "./services/chat/write.js";
+export {
+  type Contact,
+  type ContactSource,
+  type ContactsOptions,
+  ContactsService,
+} from "./services/contacts/index.js";
 export type { MentionInput } from "./services/content.js";
+export {
+  type DownloadOptions,
+  MEDIA_DEFAULTS,
+  type MediaMessage,
+  MediaService,
+  type Progress,
+  type UploadOptions,
+  type UploadSource,
+} from "./services/media/index.js";
 export { MiddleTierService, SHORT_PROFILE_BATCH_SIZE } from "./services/middle-tier.js";
 export { joinNames, NAME_RESOLVER_DEFAULTS, NameResolver, type NameResolverOptions } from "./services/names.js";
 export {
@@ -111,3 +145,9 @@ export {
   type PresenceSubscription,
   type StatusMessage,
 } from "./services/presence/index.js";
+export {
+  SEARCH_DEFAULTS,
+  type SearchHosts,
+  type SearchMessagesOptions,
+  SearchService,
+} from "./services/search/index.js";

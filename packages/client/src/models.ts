@@ -66,6 +66,8 @@ export interface Message {
   readonly mentions: Person[];
   /** Channel replies: the root post's id. */
   readonly rootMessageId?: string;
+  /** Files and images the message carries (AMS objects). */
+  readonly attachments: Attachment[];
   readonly raw: WireMessage;
 }
 
@@ -163,4 +165,78 @@ export interface TenantInfo {
   readonly userType: string;
   readonly tenantType?: string;
   readonly raw: WireTenant;
+}
+
+/** A file or image a message carries (an AMS object, PROTOCOL.md §5.5). */
+export interface Attachment {
+  readonly kind: "image" | "file";
+  /** AMS object id (`0-weu-d4-…`): what `client.media.downloadFile` takes. */
+  readonly objectId: string;
+  /** As the sender named it, terminal-safe; "" when the message does not say. Untrusted. */
+  readonly fileName: string;
+  /** Bytes, when the message says. */
+  readonly size?: number;
+  /** The object URL (`…/v1/objects/<id>`), when the message says. */
+  readonly url?: string;
+  /** Text sent with a file (file messages carry it in their description). Terminal-safe; untrusted. */
+  readonly caption?: string;
+}
+
+/** One part of a search hit's summary: text, and whether the search matched it. */
+export interface HighlightPart {
+  /** Terminal-safe; untrusted. */
+  readonly text: string;
+  readonly hit: boolean;
+}
+
+/** A message a search found (PROTOCOL.md §4). */
+export interface SearchResult {
+  /** The conversation (thread) id: usable with `getMessages`. */
+  readonly conversationId: string;
+  /** The message's id, when the service says it. */
+  readonly messageId?: string;
+  /** Channel reply chains: the root post's id. */
+  readonly rootMessageId?: string;
+  /** The sender (`mri` is "" when the service names them only by address). */
+  readonly from: Person;
+  /** The sender's email address, when the service gives one. */
+  readonly fromAddress?: string;
+  readonly sentAt?: Date;
+  /** The summary as plain, terminal-safe text. */
+  readonly text: string;
+  /** The summary split into parts, hits marked. */
+  readonly highlights: HighlightPart[];
+  readonly channelName?: string;
+  readonly teamName?: string;
+  readonly raw: unknown;
+}
+
+/** A person a people search suggests. */
+export interface PersonSuggestion extends Person {
+  readonly email?: string;
+  readonly jobTitle?: string;
+  readonly department?: string;
+  readonly companyName?: string;
+  readonly raw: unknown;
+}
+
+/** What `client.media.uploadFile` returns. */
+export interface UploadedFile {
+  /** The message that references the file. */
+  readonly message: SentMessage;
+  /** AMS object id. */
+  readonly objectId: string;
+  readonly fileName: string;
+  readonly size: number;
+  readonly kind: "image" | "file";
+}
+
+/** What `client.media.downloadFile` returns. */
+export interface DownloadedFile {
+  /** Absolute path of the saved file (inside the target directory). */
+  readonly path: string;
+  readonly objectId: string;
+  readonly size: number;
+  /** The name the server or message gave, before it was made safe. Untrusted. */
+  readonly suggestedName: string;
 }

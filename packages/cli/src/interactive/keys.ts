@@ -43,6 +43,14 @@ export function listenKeys(stream: NodeJS.ReadStream, onKey: (key: Key) => void)
       pasting = false;
       return;
     }
+    // Esc typed just before a character arrives as one "meta" key (\x1b/): it is Esc, then the
+    // character — except the Alt keys the input line uses (Alt+B, Alt+F, Alt+Enter).
+    const seq = (k as { sequence?: string } | undefined)?.sequence ?? "";
+    if (k?.meta && seq.length === 2 && seq[0] === "\x1b" && /^[\x20-\x7e]$/.test(seq[1]!) && !/[bf]/.test(seq[1]!)) {
+      onKey({ name: "escape", ctrl: false, meta: false, shift: false });
+      onKey({ name: seq[1], text: seq[1], ctrl: false, meta: false, shift: false });
+      return;
+    }
     onKey({
       name,
       text: str,

@@ -4,15 +4,16 @@
  * out restores the terminal (raw mode off, main screen back, cursor shown).
  */
 import { NotSignedInError } from "teams-api";
-import type { App } from "../app.js";
+import { App } from "../app.js";
 import { run as login } from "../commands/auth/login.js";
 import { oneLine } from "../render/sanitize.js";
-import { chatScreen } from "./chat/view.js";
 import { COMMAND, type Ctx } from "./context.js";
 import { menu } from "./menu.js";
-import { accountsScreen } from "./screens/accounts.js";
+import { type AccountsResult, accountsScreen, SIGNED_OUT } from "./screens/accounts.js";
 import { conversationsScreen, readScreen, sendScreen } from "./screens/chats.js";
+import { searchScreen, uploadScreen } from "./screens/files.js";
 import { chatWithScreen, newChatScreen } from "./screens/people.js";
+import { checkPresenceScreen, refreshOwnStatus, setStatusScreen } from "./screens/presence.js";
 import { Term } from "./term.js";
 import { BACK, Ui } from "./ui.js";
 import { wrapToWidth } from "./width.js";
@@ -22,25 +23,43 @@ export interface InteractiveOptions {
   banner?: string;
 }
 
-type Item = "chat" | "conversations" | "read" | "send" | "newchat" | "accounts" | "exit";
+type Item =
+  | "chat"
+  | "conversations"
+  | "read"
+  | "send"
+  | "presence"
+  | "status"
+  | "search"
+  | "newchat"
+  | "upload"
+  | "accounts"
+  | "exit";
 
 const MAIN_MENU: ReadonlyArray<{ label: string; value: Item }> = [
   { label: "Chat with someone", value: "chat" },
   { label: "Conversations", value: "conversations" },
   { label: "Read messages", value: "read" },
   { label: "Send a message", value: "send" },
+  { label: "Check presence", value: "presence" },
+  { label: "Set my status", value: "status" },
+  { label: "Search messages", value: "search" },
   { label: "New chat", value: "newchat" },
+  { label: "Upload a file", value: "upload" },
   { label: "Accounts", value: "accounts" },
   { label: "Exit", value: "exit" },
 ];
 
-const SCREENS: Record<Exclude<Item, "exit">, (ctx: Ctx) => Promise<unknown>> = {
+const SCREENS: Record<Exclude<Item, "exit" | "accounts">, (ctx: Ctx) => Promise<unknown>> = {
   chat: chatWithScreen,
   conversations: conversationsScreen,
   read: readScreen,
   send: sendScreen,
+  presence: checkPresenceScreen,
+  status: setStatusScreen,
+  search: searchScreen,
+  upload: uploadScreen,
   newchat: newChatScreen,
-  accounts: accountsScreen,
 };
 
 /** The session, signing in first when there is none. */
@@ -58,13 +77,32 @@ async function ensureSession(app: App): Promise<boolean> {
 }
 
 export async function runInteractive(app: App, options: InteractiveOptions = {}): Promise<void> {
-  if (!(await ensureSession(app))) return;
+  let current = app;
+  for (;;) {
+    const next = await runApp(current, options);
+    if (next === "signed-out") {
+      current.out.status(SIGNED_OUT);
+      return;
+    }
+    if (next === undefined) return;
+    // Another account: a fresh client for it (signing in first when it has no session yet).
+    current = new App(current.globals, { env: { ...current.env, TEAMS_ACCOUNT: next.switchTo } });
+  }
+}
+
+async function runApp(app: App, options: InteractiveOptions): Promise<AccountsResult> {
+  if (!(await ensureSession(app))) return undefined;
   const client = await app.session();
   const me = await app.out.spin("Loading your profile…", client.whoami());
   const ui = new Ui(new Term(), app.out.c);
   ui.who = `${oneLine(me.displayName)} `;
   const ctx: Ctx = { app, ui, client, me };
   ui.start();
+  // While the app runs, this is a running Teams client: the presence endpoint says so.
+  void client.presence
+    .start()
+    .catch(() => {})
+    .then(() => refreshOwnStatus(ctx));
   let last: Item | undefined;
   try {
     for (;;) {
@@ -77,13 +115,15 @@ export async function runInteractive(app: App, options: InteractiveOptions = {})
         ...(last ? { initial: last } : {}),
         ...(banner ? { content: (w: number) => [...wrapToWidth(banner, w), ""] } : {}),
       });
-      if (choice === BACK || choice === "exit") return;
+      if (choice === BACK || choice === "exit") return undefined;
       last = choice;
-      if ((await SCREENS[choice](ctx)) === "signed-out") return;
+      if (choice === "accounts") {
+        const result = await accountsScreen(ctx);
+        if (result) return result;
+      } else await SCREENS[choice](ctx);
     }
   } finally {
     ui.stop();
+    await client.presence.stop().catch(() => {});
   }
 }
-
-export { chatScreen };

@@ -157,11 +157,12 @@ export class MenuView<T> implements View {
     }
     // Labels share one column so details line up: as wide as the widest shown label, within reason.
     const shownItems = items.slice(this.#top, this.#top + rows);
-    const hasDetail = shownItems.some((i) => i.detail);
-    const labelCol = Math.min(
-      Math.max(...shownItems.map((i) => displayWidth(i.label)), 8),
-      hasDetail ? Math.max(12, Math.floor((width - 4) * 0.4)) : width,
+    // The details get what the labels leave, but at most 45% of the row.
+    const detailWidth = Math.min(
+      Math.max(0, ...shownItems.map((i) => (i.detail ? displayWidth(i.detail) + 2 : 0))),
+      Math.floor(width * 0.45),
     );
+    const labelCol = Math.min(Math.max(...shownItems.map((i) => displayWidth(i.label)), 8), width - 4 - detailWidth);
     shownItems.forEach((item, k) => {
       const active = this.#top + k === this.#index;
       const pointer = active ? c.cyan("❯ ") : "  ";

@@ -37,6 +37,13 @@ export function messageJson(m: Message, name: (mri: string) => string, number?: 
     editedAt: m.editedAt?.toISOString() ?? null,
     isDeleted: m.isDeleted,
     isSystem: m.isSystem,
+    attachments: m.attachments.map((a) => ({
+      kind: a.kind,
+      objectId: a.objectId,
+      fileName: a.fileName,
+      size: a.size ?? null,
+      caption: a.caption ?? null,
+    })),
     reactions: m.reactions.map((r) => ({
       key: r.key,
       count: r.count,

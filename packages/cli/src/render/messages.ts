@@ -1,4 +1,5 @@
-import type { Message } from "teams-api";
+import { formatBytes } from "@teams-api/protocol";
+import type { Attachment, Message } from "teams-api";
 import type { Colors } from "./colors.js";
 import { reactionLabel } from "./reactions.js";
 import { oneLine, sanitizeTerminalText } from "./sanitize.js";
@@ -23,8 +24,25 @@ export function messageBody(m: Message): string {
   // The library renders system messages as sentences ("Dana added Evan") with names resolved.
   if (m.isSystem && !m.messageType.startsWith("Event/Call")) return oneLine(m.text) || oneLine(m.messageType);
   if (m.messageType.startsWith("Event/Call")) return "Call";
+  if (m.attachments.length > 0) return attachmentsBody(m);
   const text = sanitizeTerminalText(m.text).trim();
   return text === "" ? `(${oneLine(m.messageType) || "empty message"})` : text;
+}
+
+/** "📎 report.pdf (1.2 MB)" / "🖼 whiteboard.png". */
+export function attachmentLabel(a: Attachment): string {
+  if (a.kind === "image") return `🖼 ${oneLine(a.fileName) || "image"}`;
+  const size = a.size !== undefined ? formatBytes(a.size) : "";
+  return `📎 ${oneLine(a.fileName) || "file"}${size ? ` (${size.replace(" ", "\u00a0")})` : ""}`;
+}
+
+/** A message with files: one line per file, then what the message says besides them (its caption). */
+function attachmentsBody(m: Message): string {
+  const labels = m.attachments.map(attachmentLabel);
+  const caption = m.attachments.find((a) => a.caption)?.caption;
+  // The rendered text names each file as `[file: …]` / `[image: …]`: the labels say that already.
+  const rest = caption ?? sanitizeTerminalText(m.text.replace(/\[(?:image|file|GIF)(?::[^\]\n]*)?\]/g, "")).trim();
+  return [...labels, ...(rest ? [rest] : [])].join("\n");
 }
 
 /** "👍 2 (Bob Example, Alice Example)  ❤️ 1 (Carol Guest)". */
@@ -54,7 +72,8 @@ export function wrap(text: string, width: number): string[] {
   const out: string[] = [];
   for (const para of text.split("\n")) {
     let line = "";
-    for (const word of para.split(/(\s+)/)) {
+    // A no-break space (file sizes: "1.4 MB") holds its words together.
+    for (const word of para.split(/([^\S\u00a0]+)/)) {
       if ([...line].length + [...word].length > width && line.trim() !== "") {
         out.push(line.trimEnd());
         line = word.trimStart();

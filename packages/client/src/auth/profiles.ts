@@ -9,9 +9,11 @@ import {
   CLIENT_IDS,
   CLOUDS,
   CONSUMER_MT_SCOPE,
+  CONSUMER_SEARCH_MOUNT,
   CONSUMER_SPACES_SCOPE,
   CONSUMER_TENANT_ID,
   MSA_PASSTHROUGH_TENANT_ID,
+  SEARCH_HOSTS,
   SPA_CLIENT_ORIGINS,
 } from "@teams-api/protocol";
 import type { Env } from "../http/fetch.js";
@@ -151,4 +153,13 @@ export function spaClientFor(kind: AccountKind): { clientId: string; redirectUri
     redirectUri: "https://teams.microsoft.com/v2",
     origin: "https://teams.microsoft.com",
   };
+}
+
+/**
+ * Where message search lives (PROTOCOL.md §4: Substrate and msgsearch are not in regionGtms): the
+ * real hosts, or on the emulator its Teams root (Substrate paths) and `/msgsearch` under it.
+ */
+export function searchHosts(cloud: CloudName, roots: Roots): { substrate: string; consumer: string } {
+  if (cloud === "emulator") return { substrate: roots.baseUrl, consumer: `${roots.baseUrl}${CONSUMER_SEARCH_MOUNT}` };
+  return { substrate: SEARCH_HOSTS.substrate, consumer: SEARCH_HOSTS.consumer };
 }

@@ -39,6 +39,8 @@ export interface Session {
   account: AccountInfo;
   accessTokens: Record<string, CachedToken>;
   skype: CachedSkypeToken | undefined;
+  /** The Trouter endpoint id (epid, §7.1): one UUID per session, reused across reconnects. */
+  endpointId?: string | undefined;
 }
 
 const VERSION = 1;
@@ -64,6 +66,7 @@ export function serializeSession(s: Session, compact = false): string {
     clientId: s.clientId,
     refreshToken: s.refreshToken,
     account: s.account,
+    ...(s.endpointId ? { endpointId: s.endpointId } : {}),
   };
   if (!compact) {
     out.accessTokens = s.accessTokens;
@@ -130,5 +133,8 @@ export function parseSession(text: string | undefined): Session | undefined {
     account,
     accessTokens,
     skype,
+    ...(typeof raw.endpointId === "string" && /^[0-9a-f-]{36}$/.test(raw.endpointId)
+      ? { endpointId: raw.endpointId }
+      : {}),
   };
 }

@@ -4,6 +4,7 @@
  * (single-flight), and a forced refresh when a service answers 401 for the token it was sent.
  * Refresh-token grants run one at a time so a rotated refresh token is always the one used next.
  */
+import { randomUUID } from "node:crypto";
 import { CLIENT_IDS, mriFromSkypeId, orgidMri, type RegionGtms } from "@teams-api/protocol";
 import { decodeJwt } from "jose";
 import {
@@ -30,6 +31,7 @@ import {
   type Roots,
   resolveRoots,
   scopeForAudience,
+  searchHosts,
 } from "./profiles.js";
 import { type AccountInfo, parseSession, type Session, serializeSession } from "./session.js";
 import type { TokenStore } from "./store.js";
@@ -169,6 +171,8 @@ export class TokenManager implements TokenSource {
       add(r.loginUrl);
       add(r.baseUrl);
     }
+    // Message search is not in regionGtms (§4): its hosts come with the cloud.
+    for (const host of Object.values(searchHosts(this.#o.cloud, this.roots()))) add(host);
     return out;
   }
 
@@ -284,7 +288,8 @@ export class TokenManager implements TokenSource {
       if (err instanceof TeamsApiError && !fromTokenEndpoint && err.status > 0) {
         const sentence = authzSentence(err.status, err.serviceCode);
         if (sentence) {
-          throw new AuthenticationError(err.code, sentence, {
+          // Teams refusing the account itself (403: no license, guest not redeemed) ends the sign-in.
+          throw new AuthenticationError(err.status === 403 ? "sign_in_denied" : err.code, sentence, {
             status: err.status,
             ...(err.request ? { request: err.request } : {}),
             ...(err.requestId ? { requestId: err.requestId } : {}),
@@ -539,6 +544,17 @@ export class TokenManager implements TokenSource {
   async logout(): Promise<void> {
     this.#replace(undefined, true);
     await this.#o.store?.clear();
+  }
+
+  /** The session's Trouter endpoint id (epid): made once, saved with the session, reused across reconnects. */
+  async endpointId(): Promise<string> {
+    const s = this.#session;
+    if (!s) return randomUUID();
+    if (!s.endpointId) {
+      s.endpointId = randomUUID();
+      await this.#save();
+    }
+    return s.endpointId;
   }
 
   #registerSecrets(s: Session): void {

@@ -62,8 +62,12 @@ export function describeBytes(n: number): string {
 /** What `fetch` accepts as a body. */
 export type RequestBody = NonNullable<RequestInit["body"]>;
 
-export function serializeBody(body: unknown, headers: Headers): RequestBody | undefined {
+/** A body sent as is, made afresh for each attempt (streamed uploads). */
+export type BodyFactory = () => RequestBody | Promise<RequestBody>;
+
+export function serializeBody(body: unknown, headers: Headers): RequestBody | BodyFactory | undefined {
   if (body === undefined || body === null) return undefined;
+  if (typeof body === "function") return body as BodyFactory;
   if (typeof body === "string") {
     if (!headers.has("content-type")) headers.set("content-type", "text/plain; charset=utf-8");
     return body;

@@ -52,3 +52,50 @@ export function createDefaultFetch(env: Env): FetchLike {
     return (await proxied)(input, init);
   };
 }
+
+/**
+ * A fetch for streamed request bodies (uploads), built on undici's `request`: undici's `fetch`
+ * keeps every chunk of a streamed request body in memory until the answer arrives
+ * (nodejs/undici#4058), so a 200 MB upload would cost 200 MB. Same proxy rules as the default.
+ * Answers come back as a standard Response (body streamed).
+ */
+export function createStreamingFetch(env: Env): FetchLike {
+  const proxy = proxyFromEnv(env);
+  let loaded: Promise<{ undici: typeof import("undici"); dispatcher: unknown }> | undefined;
+  const load = async () => {
+    const undici = await import("undici");
+    const dispatcher = proxy
+      ? new undici.EnvHttpProxyAgent({
+          httpProxy: proxy.httpProxy ?? "",
+          httpsProxy: proxy.httpsProxy ?? proxy.httpProxy ?? "",
+          noProxy: proxy.noProxy ?? "",
+        })
+      : undefined;
+    return { undici, dispatcher };
+  };
+  return async (input, init = {}) => {
+    loaded ??= load();
+    const { undici, dispatcher } = await loaded;
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((v, k) => {
+      headers[k] = v;
+    });
+    const res = await undici.request(String(input), {
+      method: (init.method ?? "GET") as "GET",
+      headers,
+      body: (init.body ?? null) as never,
+      signal: init.signal ?? undefined,
+      ...(dispatcher ? { dispatcher: dispatcher as never } : {}),
+    });
+    const out = new Headers();
+    for (const [k, v] of Object.entries(res.headers)) {
+      if (Array.isArray(v)) for (const item of v) out.append(k, item);
+      else if (v !== undefined) out.set(k, String(v));
+    }
+    const empty = res.statusCode === 204 || res.statusCode === 205 || res.statusCode === 304;
+    if (empty) await res.body.dump();
+    const { Readable } = await import("node:stream");
+    const body = empty ? null : (Readable.toWeb(res.body) as unknown as ReadableStream<Uint8Array>);
+    return new Response(body, { status: res.statusCode, headers: out });
+  };
+}

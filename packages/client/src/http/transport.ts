@@ -3,6 +3,7 @@
  * policy, retries with backoff and Retry-After, per-attempt timeouts, 401 → refresh → retry once,
  * typed errors and redacted logging (GUIDE §2).
  */
+import { amsSkypeTokenAuthorization } from "@teams-api/protocol";
 import {
   AbortError,
   ConnectionError,
@@ -12,6 +13,7 @@ import {
   TimeoutError,
 } from "../errors.js";
 import {
+  type BodyFactory,
   BodyTooLargeError,
   DEFAULT_MAX_RESPONSE_BYTES,
   describeBytes,
@@ -21,6 +23,7 @@ import {
   readCapped,
   serializeBody,
 } from "./body.js";
+import { confirm, settle, unknownDelivery } from "./delivery.js";
 import { apiErrorFromResponse, requestIdFrom } from "./error-map.js";
 import type { FetchLike } from "./fetch.js";
 import { assertCredentialTarget, buildUrl } from "./policy.js";
@@ -38,6 +41,8 @@ export { assertCredentialTarget, buildUrl, isLoopback, originOf } from "./policy
 
 export interface TransportOptions {
   fetch: FetchLike;
+  /** For requests with a streamed body (uploads). @default `fetch` */
+  uploadFetch?: FetchLike | undefined;
   redactor: Redactor;
   logger?: Logger | undefined;
   /** Per-attempt timeout in ms. @default 30000 */
@@ -153,7 +158,7 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
   interface Exchange {
     method: HttpMethod;
     url: URL;
-    body: RequestBody | undefined;
+    body: RequestBody | BodyFactory | undefined;
     /** Headers for one attempt to `url`; `reauth` is true once, after a 401. */
     headers(url: URL, reauth: boolean): Promise<Headers>;
     idempotent: boolean;
@@ -180,12 +185,23 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
   ): Promise<{ response: Response; url: URL }> => {
     let url = ex.url;
     let method: string = ex.method;
-    let body = ex.body;
+    let body = typeof ex.body === "function" ? await ex.body() : ex.body;
     for (let hop = 0; ; hop++) {
       const headers = await ex.headers(url, reauth);
       let response: Response;
       try {
-        response = await options.fetch(url, { method, headers, body: body ?? null, signal, redirect: "manual" });
+        const init: RequestInit & { duplex?: "half" } = {
+          method,
+          headers,
+          body: body ?? null,
+          signal,
+          redirect: "manual",
+        };
+        // A streamed body (uploads) must say so to fetch.
+        if (body && typeof body === "object" && (Symbol.asyncIterator in body || body instanceof ReadableStream)) {
+          init.duplex = "half";
+        }
+        response = await (init.duplex && options.uploadFetch ? options.uploadFetch : options.fetch)(url, init);
       } catch (err) {
         throw new FetchFailed(err);
       }
@@ -270,18 +286,15 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
                 `${label()} failed: could not reach the service${failure.cause ? ` (${String(failure.cause)})` : ""}.`,
               );
         const mayRetry = ex.idempotent || (failure.kind === "connection" && failure.notProcessed);
-        if (retries >= ex.maxRetries) {
-          // Out of retries: the last attempt may still have landed (the delivery rule holds here too).
-          if (!ex.idempotent && ex.confirmDelivered) {
-            const confirmation = await checkDelivered(ex, error);
-            if (confirmation !== undefined) return { echo: true, confirmation };
-          }
-          throw error;
-        }
         if (!mayRetry) {
-          const confirmation = await checkDelivered(ex, error);
-          if (confirmation !== undefined) return { echo: true, confirmation };
+          // The request left and the server may still be working on it: delivered if a check finds
+          // it, otherwise unknown — never sent again while it may still land.
+          if (!ex.confirmDelivered) throw error;
+          const found = await confirm(ex.confirmDelivered, ex.signal);
+          if (typeof found === "object") return { echo: true, confirmation: found.evidence };
+          throw unknownDelivery(label(), error);
         }
+        if (retries >= ex.maxRetries) throw error;
         const delay = backoffDelay(retries, random);
         if (!fits(delay)) throw error;
         log?.warn(`${label()}: ${error.message} Retrying in ${delay} ms (retry ${retries + 1} of ${ex.maxRetries}).`);
@@ -308,11 +321,8 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
           if (!ex.idempotent && !isNotProcessedStatus(response.status)) {
             if (!ex.confirmDelivered) return { ...result!, release };
             release();
-            const confirmation = await checkDelivered(ex, undefined);
-            if (confirmation !== undefined) {
-              await discard(response);
-              return { echo: true, confirmation };
-            }
+            const settled = await settle(ex.confirmDelivered, ex.signal, response, label());
+            if (settled) return { echo: true, confirmation: settled.evidence };
           }
           release();
           await discard(response);
@@ -326,34 +336,11 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
       if (response.status >= 500 && response.status !== 501 && !ex.idempotent && ex.confirmDelivered) {
         // The final answer is a server failure: the request may have landed all the same.
         release();
-        const confirmation = await checkDelivered(ex, undefined);
-        if (confirmation !== undefined) {
-          await discard(response);
-          return { echo: true, confirmation };
-        }
+        const settled = await settle(ex.confirmDelivered, ex.signal, response, label());
+        if (settled) return { echo: true, confirmation: settled.evidence };
       }
       return { ...result!, release };
     }
-  };
-
-  /**
-   * For a non-idempotent request after an ambiguous failure: did it land after all? The evidence
-   * when it did, undefined when it did not. When the check itself fails, `error` (the failure that
-   * prompted it) is thrown, or without one the request counts as not landed.
-   */
-  const checkDelivered = async (ex: Exchange, error: TeamsError | undefined): Promise<unknown> => {
-    if (!ex.confirmDelivered) {
-      if (error) throw error;
-      return undefined;
-    }
-    let evidence: unknown;
-    try {
-      evidence = await ex.confirmDelivered();
-    } catch {
-      if (error) throw error;
-      return undefined;
-    }
-    return evidence === false || evidence === null ? undefined : evidence;
   };
 
   const pause = async (ms: number, signal: AbortSignal | undefined): Promise<void> => {
@@ -383,6 +370,11 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
       if (auth.kind === "none" || !tokens) return h;
       assertCredentialTarget(target, tokens.trustedOrigins(), redactor);
       const signalOpt = req.signal ? { signal: req.signal } : {};
+      if (auth.kind === "skype_token") {
+        const token = await tokens.skypeToken({ ...signalOpt, ...(reauth && sentSkype ? { stale: sentSkype } : {}) });
+        sentSkype = token;
+        h.set("authorization", amsSkypeTokenAuthorization(token));
+      }
       if (auth.kind === "skypetoken" || auth.kind === "bearer+skypetoken") {
         const token = await tokens.skypeToken({ ...signalOpt, ...(reauth && sentSkype ? { stale: sentSkype } : {}) });
         sentSkype = token;
@@ -436,6 +428,10 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
       }
     }
     const type = req.responseType ?? "json";
+    if (type === "stream") {
+      release();
+      return { status: response.status, headers: response.headers, body: response.body as T, requestId };
+    }
     if (type === "none") {
       release();
       await discard(response);

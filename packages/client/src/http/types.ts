@@ -33,7 +33,9 @@ export type AuthScheme =
   /** `Authorization: Bearer <access token for audience>`; `audience` is a resource URL or a consumer scope. */
   | { kind: "bearer"; audience: string }
   /** Middle tier style: Bearer for the audience plus `x-skypetoken`. */
-  | { kind: "bearer+skypetoken"; audience: string };
+  | { kind: "bearer+skypetoken"; audience: string }
+  /** AMS (§5.1): `Authorization: skype_token <skypetoken>`. */
+  | { kind: "skype_token" };
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
 
@@ -43,7 +45,11 @@ export interface ApiRequest extends RequestOptions {
   url: string;
   query?: Record<string, string | number | boolean | undefined>;
   headers?: Record<string, string>;
-  /** Serialized as JSON (Content-Type: application/json) unless a string or URLSearchParams. */
+  /**
+   * Serialized as JSON (Content-Type: application/json) unless a string, URLSearchParams or bytes.
+   * A function is called once per attempt and its result sent as is: a fresh stream for each try
+   * (uploads); the bytes are never buffered.
+   */
   body?: unknown;
   auth: AuthScheme;
   /**
@@ -62,8 +68,12 @@ export interface ApiRequest extends RequestOptions {
   confirmDelivered?: () => Promise<unknown>;
   /** Largest answer body for this call (after inflation); the transport's limit by default. */
   maxResponseBytes?: number;
-  /** Response body handling. @default "json" */
-  responseType?: "json" | "text" | "none";
+  /**
+   * Response body handling. `"stream"` hands back the body unread (a web ReadableStream) once the
+   * headers are in: the per-attempt timeout stops there, so the caller's signal governs the rest.
+   * @default "json"
+   */
+  responseType?: "json" | "text" | "none" | "stream";
 }
 
 export interface ApiResponse<T> {

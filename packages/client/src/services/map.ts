@@ -6,14 +6,17 @@
 import {
   conversationKind,
   describeSystemMessage,
+  fileMessageCaption,
   htmlToText,
   mriFromContactUrl,
   type NameOf,
   parseMaybeJson,
+  parseMediaReferences,
   parseMentions,
   parseReplyChainId,
   parseTeamsTimestamp,
   parseThreadActivity,
+  sanitizeTerminalText,
   summarizeReactions,
   type ThreadActivityEvent,
   type WireConversation,
@@ -25,6 +28,7 @@ import {
 } from "@teams-api/protocol";
 import { ProtocolError } from "../errors.js";
 import type {
+  Attachment,
   ConsumptionHorizon,
   Conversation,
   ConversationDetails,
@@ -164,6 +168,7 @@ export function toMessage(wire: unknown, conversationId?: string, nameOf?: NameO
     reactions: isDeleted ? [] : reactionsFrom(props),
     mentions: mentionsFrom(props),
     ...(rootMessageId ? { rootMessageId } : {}),
+    attachments: isDeleted ? [] : attachmentsFrom(content, w.amsreferences),
     raw: w,
   };
 }
@@ -338,4 +343,18 @@ export function toTenant(wire: unknown): TenantInfo | undefined {
     ...(typeof w.tenantType === "string" ? { tenantType: w.tenantType } : {}),
     raw: w,
   };
+}
+
+/** Files and images a message references (AMS objects), names made terminal-safe. */
+export function attachmentsFrom(content: string, amsreferences: unknown): Attachment[] {
+  const refs = parseMediaReferences(content, Array.isArray(amsreferences) ? amsreferences : undefined);
+  const caption = refs.length ? fileMessageCaption(content) : undefined;
+  return refs.map((r, i) => ({
+    kind: r.kind,
+    objectId: r.objectId,
+    fileName: sanitizeTerminalText(r.fileName ?? "", { allowNewlines: false }),
+    ...(r.size !== undefined ? { size: r.size } : {}),
+    ...(r.url ? { url: r.url } : {}),
+    ...(caption && i === 0 ? { caption: sanitizeTerminalText(caption) } : {}),
+  }));
 }

@@ -2,7 +2,8 @@
  * Middle tier (PROTOCOL.md §6.1–6.2): profiles, user lookup, tenants. Base URL from
  * `regionGtms.middleTier`; Bearer for the middle-tier audience plus `x-skypetoken`.
  */
-import { InvalidArgumentError, ProtocolError } from "../errors.js";
+import { MT_PATHS, MT_QUERIES, mriKind } from "@teams-api/protocol";
+import { InvalidArgumentError, ProtocolError, TeamsApiError } from "../errors.js";
 import type { AuthScheme, RequestOptions, ServiceContext } from "../http/types.js";
 import type { TenantInfo, UserProfile } from "../models.js";
 import { toProfile, toTenant } from "./map.js";
@@ -68,7 +69,96 @@ export class MiddleTierService {
         if (p) byMri.set(p.mri.toLowerCase(), p);
       }
     }
+    await this.#fillAcrossClouds(
+      wanted.filter((m) => !byMri.has(m.toLowerCase())),
+      byMri,
+      base,
+      auth,
+      options,
+    );
     return wanted.map((m) => byMri.get(m.toLowerCase())).filter((p): p is UserProfile => p !== undefined);
+  }
+
+  /**
+   * People outside the caller's own directory: other tenants and, for a consumer, the enterprise
+   * people they talk to (`fetchFederated`); consumers, for an enterprise user (`fetchTflConsumers`).
+   * Best effort: a refusal leaves them unnamed.
+   */
+  async #fillAcrossClouds(
+    missing: readonly string[],
+    byMri: Map<string, UserProfile>,
+    base: string,
+    auth: AuthScheme,
+    options: RequestOptions,
+  ): Promise<void> {
+    if (missing.length === 0) return;
+    const me = await this.#ctx.identity(options);
+    const federated = missing.filter((m) => mriKind(m) === "orgid");
+    const consumers = me.kind === "enterprise" ? missing.filter((m) => mriKind(m) === "live") : [];
+    for (const [path, list] of [
+      [MT_PATHS.fetchFederated.build({}), federated],
+      [MT_PATHS.fetchTflConsumers.build({}), consumers],
+    ] as const) {
+      for (let i = 0; i < list.length; i += SHORT_PROFILE_BATCH_SIZE) {
+        try {
+          const res = await this.#ctx.transport.request<unknown>({
+            ...requestOptions(options),
+            method: "POST",
+            url: `${base}${path}`,
+            body: list.slice(i, i + SHORT_PROFILE_BATCH_SIZE),
+            auth,
+            idempotent: true,
+          });
+          const value = (res.body as { value?: unknown } | null)?.value;
+          if (!Array.isArray(value)) continue;
+          for (const raw of value) {
+            const p = toProfile(raw);
+            if (p) byMri.set(p.mri.toLowerCase(), p);
+          }
+        } catch (err) {
+          if (!(err instanceof TeamsApiError) || err.status >= 500 || err.status === 429) throw err;
+        }
+      }
+    }
+  }
+
+  /**
+   * One person by MRI, email address or UPN — the full profile (phones, office, SIP address in
+   * `raw`) — or undefined when nobody matches.
+   */
+  async getUser(emailOrMri: string, options: RequestOptions = {}): Promise<UserProfile | undefined> {
+    const id = typeof emailOrMri === "string" ? emailOrMri.trim() : "";
+    if (/^\d+:/.test(id)) return this.#getUser(id, false, options);
+    return this.getUserByEmail(id, options);
+  }
+
+  /** The signed-in user's full profile. */
+  async getUserProfile(options: RequestOptions = {}): Promise<UserProfile> {
+    const me = await this.#ctx.identity(options);
+    const profile = await this.#getUser(me.mri, false, options);
+    if (!profile) throw new ProtocolError("The middle tier does not know the signed-in user.");
+    return profile;
+  }
+
+  /** People search (`searchV2`, the new-chat picker): people of the caller's directory by name or address. */
+  async searchPeople(query: string, options: RequestOptions & { limit?: number } = {}): Promise<UserProfile[]> {
+    const text = typeof query === "string" ? query.trim() : "";
+    if (!text) throw new InvalidArgumentError("Type part of a name or address to search for.");
+    const base = await this.#base(options);
+    const res = await this.#ctx.transport.request<unknown>({
+      ...requestOptions(options),
+      method: "POST",
+      url: `${base}${MT_PATHS.searchV2.build({})}`,
+      query: { ...MT_QUERIES.searchV2 },
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+      body: text,
+      auth: await this.#auth(),
+      idempotent: true,
+    });
+    const value = (res.body as { value?: unknown } | null)?.value;
+    if (!Array.isArray(value)) throw new ProtocolError("The middle tier sent search results in an unexpected shape.");
+    const people = value.map(toProfile).filter((p): p is UserProfile => p !== undefined);
+    return options.limit !== undefined ? people.slice(0, Math.max(0, options.limit)) : people;
   }
 
   /** The user with this email address or UPN, or undefined when there is none. */
@@ -77,18 +167,16 @@ export class MiddleTierService {
     if (!/^[^\s@/?#]+@[^\s@/?#]+$/.test(e)) {
       throw new InvalidArgumentError(`"${email}" is not an email address.`);
     }
+    return this.#getUser(e, true, options);
+  }
+
+  async #getUser(id: string, isMail: boolean, options: RequestOptions): Promise<UserProfile | undefined> {
     const base = await this.#base(options);
     const res = await this.#ctx.transport.request<unknown>({
       ...requestOptions(options),
       method: "GET",
-      url: `${base}/beta/users/${encodeURIComponent(e)}/`,
-      query: {
-        throwIfNotFound: "false",
-        isMailAddress: "true",
-        enableGuest: "true",
-        includeIBBarredUsers: "true",
-        skypeTeamsInfo: "true",
-      },
+      url: `${base}${MT_PATHS.user.build({ id })}`,
+      query: { ...MT_QUERIES.user, isMailAddress: String(isMail) },
       auth: await this.#auth(),
     });
     const body = res.body as { value?: unknown } | null | undefined;

@@ -186,6 +186,8 @@ export class NameResolver {
     const others = members.filter((m) => !self || m.toLowerCase() !== self.toLowerCase()).filter(hasProfile);
     if (others.length === 0) return members.length ? "Just you" : fallback;
     await this.displayNames(others);
+    // A 1:1 (whatever its id form) is named like the person: the full name, as for `@unq.gbl.spaces` ids.
+    if (kind === "oneOnOne" && others.length === 1) return this.peek(others[0]!);
     const names = others.map((m) => this.#profiles.get(m.toLowerCase())?.givenName || this.peek(m));
     return joinNames(names);
   }

@@ -39,7 +39,8 @@ export function createAuthenticator(ctx: EmulatorContext): (spec: AuthSpec, req:
     // A skypetoken sent alongside wins: when one was sent and failed, the bearer is not consulted.
     if (spec === "skypetoken" || skypeTokens.length > 0) throw authFailed();
     if (!acceptsSkype) {
-      const bearer = ctx.tokens.verifyBearer(bearerFromHeaders(req.headers), spec.bearer);
+      const token = bearerFromHeaders(req.headers) || cookieBearer(req.headers.cookie);
+      const bearer = ctx.tokens.verifyBearer(token, spec.bearer);
       return { user: bearer.user, bearer };
     }
     // The chat service answers its own bare 401 whatever was wrong with the bearer (samples/errors.json).
@@ -98,5 +99,16 @@ function presenceCaller(ctx: EmulatorContext, req: EmuRequest, audiences: readon
       throw err;
     }
     throw new HttpError(401, "Token audience invalid", { code: 40102 });
+  }
+}
+
+/** The token of the picture cookie the web client sends (`authtoken=Bearer%3D<tok>%26Origin%3D…`), or "". */
+function cookieBearer(cookie: string | undefined): string {
+  const m = /(?:^|;\s*)authtoken=([^;]+)/.exec(cookie ?? "");
+  if (!m) return "";
+  try {
+    return /^Bearer=([^&]+)/.exec(decodeURIComponent(m[1]!))?.[1] ?? "";
+  } catch {
+    return "";
   }
 }

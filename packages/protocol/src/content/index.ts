@@ -13,6 +13,7 @@ export {
 } from "./emotions.js";
 export { escapeHtml } from "./escape.js";
 export { type HtmlToTextOptions, htmlToText } from "./html-to-text.js";
+export { formatBytes } from "./labels.js";
 export {
   type BuiltMentions,
   buildMentions,

@@ -46,7 +46,8 @@ export function normalizeUrlForCompare(u: string): string {
     .replace(/\/+$/, "");
 }
 
-export function formatBytes(v: string): string {
+/** `1.2 MB`-style size of a byte count (a number or numeric string); "" for anything else. */
+export function formatBytes(v: string | number): string {
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) return "";
   if (n < 1024) return `${n} B`;

@@ -216,6 +216,25 @@ export interface RegistrarRegistration {
 /** Registrar paths under the registrar root. */
 export const REGISTRAR_PATH = "/registrar/prod/V2/registrations";
 
+/** Trouter and registrar roots of the real clouds (§7.1, §7.8, §7.11); never taken from regionGtms. */
+export const PUSH_ROOTS = {
+  enterprise: {
+    trouter: "https://go.trouter.teams.microsoft.com",
+    registrar: "https://teams.microsoft.com/registrar/prod/V2/registrations",
+  },
+  consumer: {
+    trouter: "https://go.trouter.skype.com",
+    registrar: "https://edge.skype.com/registrar/prod/v2/registrations",
+  },
+} as const;
+
+/** Host suffixes Trouter hands sockets out on (a skypetoken may go there). */
+export const TROUTER_HOST_SUFFIXES: readonly string[] = [
+  ".trouter.teams.microsoft.com",
+  ".trouter.skype.com",
+  ".trouter.teams.live.com",
+];
+
 /** Template keys the chat service delivers `/messaging` events for (seed + §7.8). */
 export const CHAT_TEMPLATE_KEYS: readonly string[] = [
   "TeamsCDLWebWorker_2.1",

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { SentMessage } from "teams-api";
 import type { App } from "../../app.js";
 import type { AppFor } from "../types.js";
-import { messageText, sentJson } from "./send.js";
+import { messageText, sending, sentJson } from "./send.js";
 
 export interface ReplyOptions {
   chat: string;
@@ -29,7 +29,7 @@ export async function run(app: App, opts: ReplyOptions): Promise<SentMessage> {
   const id = await app.chatId(opts.chat);
   const messageId = app.messageId(id, opts.message);
   const client = await app.session();
-  const sent = await app.out.spin("Sending…", client.chat.sendReply(id, messageId, text, { format: "text" }));
+  const sent = await sending(app, () => client.chat.sendReply(id, messageId, text, { format: "text" }));
   if (app.out.json) app.out.printJson(sentJson(sent));
   else app.out.success("Replied.");
   return sent;

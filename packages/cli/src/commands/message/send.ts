@@ -1,8 +1,9 @@
 import type { Command } from "commander";
-import type { SentMessage } from "teams-api";
+import { type SentMessage, TeamsError } from "teams-api";
 import type { App } from "../../app.js";
-import { UsageError } from "../../errors.js";
+import { EXIT, UsageError } from "../../errors.js";
 import { readStdin } from "../../stdin.js";
+import { onInterrupt, restoreTerminal } from "../../terminal.js";
 import type { AppFor } from "../types.js";
 
 export interface SendOptions {
@@ -36,22 +37,37 @@ export async function run(app: App, opts: SendOptions): Promise<SentMessage> {
   const text = await messageText(app, opts.text);
   const id = await app.chatId(opts.chat);
   const client = await app.session();
-  let sent: SentMessage;
-  try {
-    sent = await app.out.spin(
-      "Sending…",
-      // Typed text is text even when it starts with "<"; --html sends it as Teams HTML.
-      client.chat.sendMessage(id, text, { format: opts.html ? "html" : "text" }),
-    );
-  } catch (err) {
-    if ((err as { code?: unknown }).code === "message_too_large") {
-      throw new UsageError(`${(err as Error).message.replace(/\.$/, "")}; send it as a file instead.`);
-    }
-    throw err;
-  }
+  // Typed text is text even when it starts with "<"; --html sends it as Teams HTML.
+  const sent = await sending(app, () => client.chat.sendMessage(id, text, { format: opts.html ? "html" : "text" }));
   if (app.out.json) app.out.printJson(sentJson(sent));
   else app.out.success("Sent.");
   return sent;
+}
+
+/** What Ctrl+C during a send says: once the request may have left, nobody knows whether it landed. */
+export const MAYBE_SENT = "Interrupted: the message may have been sent — check before sending again.";
+
+/**
+ * Runs a send under the spinner. Ctrl+C says the message may have been sent and exits with the
+ * "may have been sent" code; a message over the size limit suggests sending it as a file.
+ */
+export async function sending(app: App, send: () => Promise<SentMessage>): Promise<SentMessage> {
+  const off = onInterrupt(() => {
+    restoreTerminal();
+    if (app.out.stderr.isTTY) app.out.stderr.write("\r\x1b[2K");
+    app.out.stderr.write(`teams: ${MAYBE_SENT}\n`);
+    process.exit(EXIT.maybeSent);
+  });
+  try {
+    return await app.out.spin("Sending…", send);
+  } catch (err) {
+    if (err instanceof TeamsError && err.code === "message_too_large") {
+      throw new UsageError(`${err.message.replace(/\.$/, "")}; send it as a file instead.`);
+    }
+    throw err;
+  } finally {
+    off();
+  }
 }
 
 export function sentJson(sent: SentMessage): Record<string, unknown> {

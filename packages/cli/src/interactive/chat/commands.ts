@@ -6,6 +6,8 @@ import type { Message } from "teams-api";
 import { reactionKeyFromInput, reactionLabel } from "../../render/reactions.js";
 import { oneLine } from "../../render/sanitize.js";
 import { explain } from "../context.js";
+import { uploadTo } from "../screens/files.js";
+import { presenceDetail, presenceDot } from "../screens/presence.js";
 import type { ChatView } from "./view.js";
 
 interface Command {
@@ -170,6 +172,43 @@ export const COMMANDS: Command[] = [
         (signal) => v.ctx.client.chat.setTopic(v.conv.id, topic, { signal }),
         "Topic set.",
       );
+    },
+  },
+  {
+    name: "file",
+    args: "<path>",
+    help: "send a file (Tab completes the path)",
+    async run(v, rest) {
+      if (!rest.trim()) {
+        v.ui.notice("Name the file: /file <path> (Tab completes it).", "warn");
+        return;
+      }
+      if (!(await uploadTo(v.ctx, v.conv.id, v.conv.title, rest))) v.input.set(`/file ${rest}`);
+      else await v.refresh("Refreshing…");
+    },
+  },
+  {
+    name: "presence",
+    args: "",
+    help: "who in this chat is available, busy, away or offline",
+    async run(v) {
+      try {
+        const rows = await v.ui.task("Loading presence…", async (signal) => {
+          const details = await v.ctx.client.chat.getConversationDetails(v.conv.id, { signal });
+          const others = details.members.filter((m) => m.mri.toLowerCase() !== v.ctx.me.mri.toLowerCase());
+          const presences = await v.ctx.client.presence.getPresence(
+            others.map((m) => m.mri),
+            { signal },
+          );
+          return presences.map((p) => {
+            const name = oneLine(v.ctx.client.names.peek(p.mri));
+            return `  ${presenceDot(v.ui.c, p.availability)} ${name}  ${v.ui.c.dim(presenceDetail(p))}`;
+          });
+        });
+        v.panel = ["Presence:", ...(rows.length ? rows : ["  (no one else is in this chat)"])];
+      } catch (err) {
+        explain(v.ctx, err);
+      }
     },
   },
   {

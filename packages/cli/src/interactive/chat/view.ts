@@ -6,6 +6,10 @@
  */
 
 import type { Message } from "teams-api";
+
+export { MAX_MESSAGE_BYTES };
+
+import { MAX_MESSAGE_BYTES, messageSize } from "@teams-api/protocol";
 import { newClientMessageId } from "teams-api";
 import { describeError } from "../../errors.js";
 import { oneLine } from "../../render/sanitize.js";
@@ -13,6 +17,7 @@ import { type Ctx, explain } from "../context.js";
 import { InputLine } from "../input-line.js";
 import { isCtrlC, type Key, printable } from "../keys.js";
 import { type LiveFeed, watchConversation } from "../live.js";
+import { completePath } from "../paths.js";
 import { isCancel, type Rendered, type View } from "../ui.js";
 import { truncateToWidth, wrapToWidth } from "../width.js";
 import { runCommand } from "./commands.js";
@@ -21,8 +26,6 @@ import { LogRenderer } from "./render.js";
 
 /** A page of history: what opening the chat and each PgUp load. */
 export const PAGE_SIZE = 50;
-/** The service refuses messages over about 28 KB; refuse them here first. */
-export const MAX_MESSAGE_BYTES = 28 * 1024;
 const TYPING_SHOWN_MS = 8_000;
 
 export interface ChatTarget {
@@ -55,6 +58,11 @@ export class ChatView implements View {
     this.conv = conv;
     this.crumbs = crumbs;
     this.#done = done;
+    this.input.completer = (text) => {
+      const m = /^\/file\s+(.*)$/.exec(text);
+      const done = m ? completePath(m[1]!) : undefined;
+      return done === undefined ? undefined : `/file ${done}`;
+    };
   }
 
   get ui() {
@@ -221,7 +229,8 @@ export class ChatView implements View {
 
   /** Refused before sending when over the size limit (the text goes back into the input). */
   tooLong(text: string): boolean {
-    const bytes = Buffer.byteLength(text, "utf8");
+    // The service counts the HTML it gets; typed text grows a little on the way (escaping, <p>).
+    const bytes = messageSize(text);
     if (bytes <= MAX_MESSAGE_BYTES) return false;
     this.input.set(text);
     this.ui.notice(

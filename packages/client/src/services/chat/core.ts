@@ -23,6 +23,11 @@ export const CHAT_DEFAULTS = {
   confirmSkewMs: 5 * 60_000,
   /** Pages a delivery check reads before concluding the message did not land. */
   confirmMaxPages: 25,
+  /**
+   * How far back a send with a caller-chosen clientmessageid (perhaps a retry after an unknown
+   * outcome) looks for it before posting.
+   */
+  recheckWindowMs: 24 * 60 * 60_000,
   /** How long a thread roster is reused for titles. */
   rosterTtlMs: 60_000,
 } as const;

@@ -6,7 +6,7 @@
  * only reads the outcome: the server's answer, or the echoed message.
  */
 import { CHAT_PATHS, type WireSendMessageRequest } from "@teams-api/protocol";
-import { NotFoundError, ProtocolError } from "../../errors.js";
+import { AbortError, DeliveryUnknownError, NotFoundError, ProtocolError } from "../../errors.js";
 import type { ApiResponse, RequestOptions } from "../../http/types.js";
 import type { Message, SentMessage } from "../../models.js";
 import { msFrom, toMessage } from "../map.js";
@@ -21,27 +21,58 @@ export type RecentPages = (
 /** A message body with its idempotency key. */
 export type SendBody = WireSendMessageRequest & { clientmessageid: string };
 
-/** POSTs a message once (as far as anyone can tell) and returns its server id. */
+/**
+ * POSTs a message once (as far as anyone can tell) and returns its server id. Three outcomes: the
+ * id (delivered), an error (not delivered), or DeliveryUnknownError carrying the clientmessageid
+ * (the POST left and no check could tell). With `recheck` — the caller chose the clientmessageid,
+ * perhaps after an unknown outcome — the conversation is searched first, and nothing is posted when
+ * the message is already there.
+ */
 export async function deliver(
   core: ChatCore,
   recent: RecentPages,
   conversationId: string,
   body: SendBody,
-  options: RequestOptions,
+  options: RequestOptions & { recheck?: boolean },
 ): Promise<SentMessage> {
   const clientMessageId = body.clientmessageid;
-  const since = core.ctx.now() - CHAT_DEFAULTS.confirmSkewMs;
-  const res = await core.request<unknown>(
-    {
-      method: "POST",
-      url: await core.url(CHAT_PATHS.messages, { conversationId }, options),
-      body,
-      idempotent: false,
-      confirmDelivered: () => findSent(recent, conversationId, clientMessageId, since, options),
-    },
-    options,
-  );
+  const now = core.ctx.now();
+  if (options.recheck) {
+    let earlier: Message | undefined;
+    try {
+      earlier = await findSent(recent, conversationId, clientMessageId, now - CHAT_DEFAULTS.recheckWindowMs, options);
+    } catch (err) {
+      if (err instanceof AbortError || options.signal?.aborted) throw err;
+      throw unknown(clientMessageId, err);
+    }
+    if (earlier) return { id: earlier.id, clientMessageId, conversationId, arrivalTime: earlier.arrivedAt };
+  }
+  const since = now - CHAT_DEFAULTS.confirmSkewMs;
+  let res: ApiResponse<unknown>;
+  try {
+    res = await core.request<unknown>(
+      {
+        method: "POST",
+        url: await core.url(CHAT_PATHS.messages, { conversationId }, options),
+        body,
+        idempotent: false,
+        confirmDelivered: () => findSent(recent, conversationId, clientMessageId, since, options),
+      },
+      options,
+    );
+  } catch (err) {
+    if (err instanceof DeliveryUnknownError) throw unknown(clientMessageId, err.cause ?? err);
+    throw err;
+  }
   return sentMessage(res, conversationId, clientMessageId);
+}
+
+/** The sentence every unknown outcome ends in, with the key to check or retry by. */
+function unknown(clientMessageId: string, cause: unknown): DeliveryUnknownError {
+  return new DeliveryUnknownError(
+    `The message may have been sent — check before sending again (its clientmessageid is ${clientMessageId}).`,
+    { cause, clientMessageId },
+  );
 }
 
 /** The id of a send from its outcome: the echoed message, `OriginalArrivalTime`, or the Location header. */

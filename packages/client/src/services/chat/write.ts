@@ -84,6 +84,8 @@ export function compose(content: string, opts: ComposeOptions): Composed {
 export class MessageWriter {
   readonly #core: ChatCore;
   readonly #messages: Messages;
+  /** The last 1,000 clientmessageids this client sent: the realtime listener drops their echoes. */
+  readonly sentIds = new Set<string>();
 
   constructor(core: ChatCore, messages: Messages) {
     this.#core = core;
@@ -135,9 +137,28 @@ export class MessageWriter {
     return this.#sendComposed(conversationId, { ...reply, content: quote + reply.content }, options);
   }
 
+  /**
+   * Sends a body another service composed (the media service's file and image messages) through
+   * the same exactly-once path as every send.
+   */
+  sendComposed(
+    conversationId: string,
+    composed: { content: string; messagetype: string; amsreferences?: string[] },
+    options: SendMessageOptions = {},
+  ): Promise<SentMessage> {
+    checkConversationId(conversationId);
+    const { amsreferences, ...rest } = composed;
+    return this.#sendComposed(conversationId, rest, {
+      ...options,
+      ...(amsreferences ? { amsReferences: amsreferences } : {}),
+    });
+  }
+
   async #sendComposed(conversationId: string, composed: Composed, options: SendMessageOptions): Promise<SentMessage> {
     const clientMessageId = options.clientMessageId ?? newClientMessageId();
     checkClientMessageId(clientMessageId);
+    this.sentIds.add(clientMessageId);
+    if (this.sentIds.size > 1000) this.sentIds.delete(this.sentIds.values().next().value as string);
     const core = this.#core;
     const me = await core.self(options);
     const properties: Record<string, string> = {};
@@ -156,7 +177,9 @@ export class MessageWriter {
       ...(options.amsReferences?.length ? { amsreferences: options.amsReferences } : {}),
     };
     checkMessageSize(body.content, body.properties);
-    return deliver(core, (id, o) => this.#messages.raw(id, o), conversationId, body, options);
+    // A caller-chosen clientmessageid may be a retry after an unknown outcome: look before posting.
+    const recheck = options.clientMessageId !== undefined;
+    return deliver(core, (id, o) => this.#messages.raw(id, o), conversationId, body, { ...options, recheck });
   }
 
   /** Replaces a message's content (only your own). */

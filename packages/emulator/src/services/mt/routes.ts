@@ -12,6 +12,7 @@ import {
 } from "../../http/types.js";
 import type { User } from "../../state/directory.js";
 import { membershipsOf } from "../login/memberships.js";
+import { peopleHandlers } from "./people.js";
 
 /**
  * Middle tier (PROTOCOL.md §6.1–6.2) under every base a regionGtms may name: partitioned
@@ -22,9 +23,9 @@ import { membershipsOf } from "../login/memberships.js";
  * consumer spaces/MT scope on the consumer base; `x-skypetoken` is accepted and not required.
  *
  * Who can be seen: an enterprise caller resolves the users of its own tenant (members and guests);
- * a consumer caller resolves consumer accounts. Other MRIs are left out of fetchShortProfile, as
- * federated and consumer users have their own endpoints (fetchFederated, fetchTflConsumers), which
- * are not emulated.
+ * a consumer caller resolves consumer accounts. Other MRIs are left out of fetchShortProfile:
+ * federated and consumer users have their own endpoints (fetchFederated, fetchTflConsumers — see
+ * people.ts, with people search, the buddy list and profile pictures).
  *
  * User lookup that finds nobody: 404 `{errorCode:"UserNotFound",…}` by default; with
  * `throwIfNotFound=false` a 200 whose body has only the `type` (MT leaves null fields out, as the
@@ -54,10 +55,10 @@ const USER_QUERY = [
 
 export function mtRoutes(ctx: EmulatorContext): { enterprise: ServiceTable; consumer: ServiceTable } {
   /** Whether the caller may see this user. */
-  const visible = (caller: BearerCaller, user: User): boolean =>
-    caller.user.kind === "consumer"
+  const visible = (caller: User, user: User): boolean =>
+    caller.kind === "consumer"
       ? user.kind === "consumer"
-      : user.kind === "enterprise" && user.tenantId === caller.user.tenantId;
+      : user.kind === "enterprise" && user.tenantId === caller.tenantId;
 
   const shortProfile = (user: User): WireShortProfile & Record<string, unknown> => {
     const tenant = ctx.directory.tenant(user.tenantId);
@@ -126,7 +127,7 @@ export function mtRoutes(ctx: EmulatorContext): { enterprise: ServiceTable; cons
     // TL sends a leading "" element; it (and any other blank) names nobody.
     const wanted = new Set((mris as string[]).map((m) => m.trim().toLowerCase()).filter(Boolean));
     const value = ctx.directory.users
-      .filter((u) => wanted.has(u.mri.toLowerCase()) && visible(caller, u))
+      .filter((u) => wanted.has(u.mri.toLowerCase()) && visible(caller.user, u))
       .map(shortProfile);
     return { status: 200, body: { type: SHORT_PROFILE_TYPE, value } };
   };
@@ -134,13 +135,15 @@ export function mtRoutes(ctx: EmulatorContext): { enterprise: ServiceTable; cons
   const lookup = (req: EmuRequest, caller: BearerCaller): EmuResponse => {
     const id = req.params.id!.trim();
     const user = /^\d+:/.test(id) ? ctx.directory.byMri(id) : ctx.directory.byLogin(id);
-    if (user && visible(caller, user))
+    if (user && (visible(caller.user, user) || people.canSee(caller.user, user)))
       return { status: 200, body: { value: fullProfile(user), type: AAD_MEMBER_TYPE } };
     if (req.url.searchParams.get("throwIfNotFound")?.toLowerCase() === "false") {
       return { status: 200, body: { type: AAD_MEMBER_TYPE } };
     }
     throw new HttpError(404, `User '${id}' was not found.`, { code: "UserNotFound" });
   };
+
+  const people = peopleHandlers({ ctx, sameDirectory: visible, shortProfile });
 
   const table = (base: string, audiences: readonly string[]): ServiceTable => {
     const at = (
@@ -154,6 +157,13 @@ export function mtRoutes(ctx: EmulatorContext): { enterprise: ServiceTable; cons
       routes: [
         at("GET", "/users/tenants", tenants),
         at("POST", "/users/fetchShortProfile", fetchShortProfile, { query: USER_QUERY }),
+        at("POST", "/users/fetchFederated", (req, { user }) => people.fetchFederated(user, req)),
+        at("POST", "/users/fetchTflConsumers", (req, { user }) => people.fetchTflConsumers(user, req)),
+        at("POST", "/users/searchV2", (req, { user }) => people.searchV2(user, req)),
+        at("GET", "/contacts/buddylist", (_req, { user }) => people.buddyList(user)),
+        at("GET", "/users/(?<mri>[^/]+)/profilepicturev2", (req, { user }) =>
+          people.profilePicture(user, req.params.mri!),
+        ),
         at("GET", "/users/(?!(?:tenants|fetchShortProfile)/?$)(?<id>[^/]+)", lookup, { query: USER_QUERY }),
       ],
     };
