@@ -7,11 +7,11 @@ import {
   type WireMessage,
 } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
-import type { Route } from "../../http/types.js";
+import type { RouteOptions } from "../../http/types.js";
 import type { ChatState, SendInput } from "../../state/chat.js";
 import { conversationVersion, type StoredMessage } from "../../state/chat-model.js";
 import { conversationUrl, messageConversationPath, wireConversation, wireMessage } from "../../state/chat-wire.js";
-import { type ChatCall, chatRoute } from "./common.js";
+import { type ChatCall, type ChatEndpoint, type ChatHandler, chatRoute } from "./common.js";
 import { bindingOf, type Cursor, decodeCursor, encodeCursor } from "./cursor.js";
 import {
   badRequest,
@@ -47,9 +47,9 @@ function targetTypeFilter(raw: string | null): (id: string) => boolean {
   };
 }
 
-export function conversationRoutes(ctx: EmulatorContext, state: ChatState): Route[] {
-  const route = (method: string, path: ChatPathTemplate, h: Parameters<typeof chatRoute>[4]) =>
-    chatRoute(ctx, state, method, path, h);
+export function conversationRoutes(ctx: EmulatorContext, state: ChatState): ChatEndpoint[] {
+  const route = (method: string, path: ChatPathTemplate, h: ChatHandler, options?: RouteOptions) =>
+    chatRoute(ctx, state, method, path, h, options);
 
   return [
     // §2.3 current-user properties
@@ -65,7 +65,9 @@ export function conversationRoutes(ctx: EmulatorContext, state: ChatState): Rout
     }),
 
     // §2.4 conversation list
-    route("GET", CHAT_PATHS.conversations, (req, call) => listConversations(req, call)),
+    route("GET", CHAT_PATHS.conversations, (req, call) => listConversations(req, call), {
+      query: ["view", "pageSize", "startTime", "syncState", "targetType"],
+    }),
 
     // §2.5 one conversation
     route("GET", CHAT_PATHS.conversation, (req, { user, wire }) => {
@@ -74,7 +76,9 @@ export function conversationRoutes(ctx: EmulatorContext, state: ChatState): Rout
     }),
 
     // §2.6 messages
-    route("GET", CHAT_PATHS.messages, (req, call) => listMessages(req, call)),
+    route("GET", CHAT_PATHS.messages, (req, call) => listMessages(req, call), {
+      query: ["view", "pageSize", "startTime", "endTime", "syncState"],
+    }),
 
     // §2.8 send, §2.10 typing
     route("POST", CHAT_PATHS.messages, (req, { user, base }) => {

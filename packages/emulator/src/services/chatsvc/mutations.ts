@@ -1,8 +1,8 @@
 import { CHAT_PATHS, type ChatPathTemplate } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
-import type { Route } from "../../http/types.js";
+import type { RouteOptions } from "../../http/types.js";
 import type { ChatState, EditInput } from "../../state/chat.js";
-import { chatRoute } from "./common.js";
+import { type ChatEndpoint, type ChatHandler, chatRoute } from "./common.js";
 import {
   badRequest,
   checkMessageSize,
@@ -14,9 +14,9 @@ import {
 } from "./request.js";
 
 /** Edit, delete, reactions (§2.9, §2.12) and read state (§2.11). Success answers are 200. */
-export function mutationRoutes(ctx: EmulatorContext, state: ChatState): Route[] {
-  const route = (method: string, path: ChatPathTemplate, h: Parameters<typeof chatRoute>[4]) =>
-    chatRoute(ctx, state, method, path, h);
+export function mutationRoutes(ctx: EmulatorContext, state: ChatState): ChatEndpoint[] {
+  const route = (method: string, path: ChatPathTemplate, h: ChatHandler, options?: RouteOptions) =>
+    chatRoute(ctx, state, method, path, h, options);
 
   return [
     // §2.9 edit → 200 {"edittime":"<ms>"} (clients fail on an empty 200, §9.5)

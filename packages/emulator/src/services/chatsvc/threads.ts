@@ -1,16 +1,16 @@
 import { CHAT_PATHS, type ChatPathTemplate } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
-import { HttpError, type Route } from "../../http/types.js";
+import { HttpError, type RouteOptions } from "../../http/types.js";
 import type { ChatState, MemberInput } from "../../state/chat.js";
 import type { MemberRole } from "../../state/chat-model.js";
 import { threadUrl, wireThread } from "../../state/chat-wire.js";
-import { chatRoute } from "./common.js";
+import { type ChatEndpoint, type ChatHandler, chatRoute } from "./common.js";
 import { badRequest, objectBody, optionalObject, optionalObjectBody } from "./request.js";
 
 /** Threads and membership (§2.5, §2.11, §2.13). */
-export function threadRoutes(ctx: EmulatorContext, state: ChatState): Route[] {
-  const route = (method: string, path: ChatPathTemplate, h: Parameters<typeof chatRoute>[4]) =>
-    chatRoute(ctx, state, method, path, h);
+export function threadRoutes(ctx: EmulatorContext, state: ChatState): ChatEndpoint[] {
+  const route = (method: string, path: ChatPathTemplate, h: ChatHandler, options?: RouteOptions) =>
+    chatRoute(ctx, state, method, path, h, options);
 
   const role = (v: unknown, where: string): MemberRole => {
     if (v === undefined || v === null) return "User";
