@@ -121,10 +121,13 @@ describe("the interactive app in a terminal", { timeout: 300_000 }, () => {
     await t.waitFor(/\d+ \d\d:\d\d {2}(You|Bob Example) /, 20_000, "the history");
     assert.doesNotMatch(screen, /8:orgid|@unq\.gbl|@thread/);
 
-    // Bob writes; it appears with no key pressed.
+    // Live push is connected (the status line says so), and Bob's message appears within 1 s with no key pressed.
+    await t.waitFor(/● live/, 20_000, "push connected");
     const ping = `ping ${Date.now()}`;
     assert.equal((await sb.runAs("bob@contoso.com", ["send", "Alice Example", ping])).code, 0);
+    const sent = Date.now();
     screen = await t.waitFor(new RegExp(`Bob Example\\s+${ping}`), 15_000, "Bob's message, live");
+    assert.ok(Date.now() - sent < 1000, `Bob's message took ${Date.now() - sent} ms to appear`);
 
     // Send.
     const text = `hello from the app ${Date.now()}`;
