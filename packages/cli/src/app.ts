@@ -11,6 +11,8 @@ export type Cloud = "enterprise" | "consumer" | "emulator";
 /** Options every command understands (parsed by the root command). */
 export interface GlobalOptions {
   cloud?: Cloud;
+  /** `--account <name>`: the account whose session to use (each has its own in the token store). */
+  account?: string;
   json?: boolean;
   /** False with `--no-color`. */
   color?: boolean;
@@ -68,7 +70,7 @@ export class App {
   /** The client, not necessarily signed in (login uses this). */
   client(): TeamsClient {
     this.#client ??= new TeamsClient({
-      ...clientOptions(this.globals.cloud, this.env),
+      ...clientOptions(this.globals.cloud, this.env, this.globals.account),
       // A wait on Retry-After shows in the spinner: "rate limited — retrying in 28 s".
       onRetryWait: (wait) => this.out.retryWait(wait),
     });
@@ -115,8 +117,17 @@ export class App {
  * from which the library takes TEAMS_LOGIN_URL/TEAMS_BASE_URL (an emulator), TEAMS_TOKEN_FILE and
  * TEAMS_KEYRING.
  */
-export function clientOptions(cloud: Cloud | undefined, env: NodeJS.ProcessEnv): TeamsClientOptions {
-  return { ...(cloud ? { cloud } : {}), env, ...(env.TEAMS_DEBUG === "1" ? { logger: stderrLogger() } : {}) };
+export function clientOptions(
+  cloud: Cloud | undefined,
+  env: NodeJS.ProcessEnv,
+  account?: string | undefined,
+): TeamsClientOptions {
+  return {
+    ...(cloud ? { cloud } : {}),
+    ...(account ? { account } : {}),
+    env,
+    ...(env.TEAMS_DEBUG === "1" ? { logger: stderrLogger() } : {}),
+  };
 }
 
 /** TEAMS_DEBUG=1: the library's diagnostics (already redacted by it) on stderr, one line each. */

@@ -17,6 +17,11 @@ export function buildProgram(makeApp: (globals: GlobalOptions) => App = (g) => n
     .addOption(
       new Option("--cloud <cloud>", "which Teams to talk to").choices(CLOUDS).env("TEAMS_CLOUD").default(undefined),
     )
+    .addOption(
+      new Option("--account <name>", "use this account's session (see `teams accounts`)")
+        .env("TEAMS_ACCOUNT")
+        .default(undefined),
+    )
     .option("--json", "print JSON (the default when stdout is not a terminal)")
     .option("--no-color", "no colours (also NO_COLOR)")
     .showSuggestionAfterError(true)

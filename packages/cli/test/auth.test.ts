@@ -86,7 +86,11 @@ describe("sign-in failures (spawned CLI)", () => {
   });
 
   it("--password-stdin without --username is a usage error (exit 2)", async () => {
-    const r = await sb.run(["login", "--password-stdin"], { input: "x\n" });
+    // A fresh session file: no saved account whose user name could be used.
+    const r = await sb.run(["login", "--password-stdin"], {
+      input: "x\n",
+      env: { TEAMS_TOKEN_FILE: `${sb.dir}/nobody/session.json` },
+    });
     assert.equal(r.code, 2);
   });
 });

@@ -74,7 +74,7 @@ export interface AuthenticateOptions {
    * @default a prompt on the terminal when stdin is one
    */
   readRedirectUrl?: (authorizeUrl: string) => Promise<string> | string;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export class TeamsClient {

@@ -10,10 +10,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { approveDeviceCode, type Emulator } from "@teams-api/emulator";
+import { approveDeviceCode, type Emulator, webAppRefreshToken } from "@teams-api/emulator";
 import type { DeviceCodePrompt } from "../src/auth/device-code.js";
 import { AuthenticationError, TeamsClient } from "../src/index.js";
-import { ALICE, clientFor, control, emulator, PASSWORD, signInByForm } from "./auth-helpers.js";
+import { ALICE, clientFor, control, emulator, PASSWORD } from "./auth-helpers.js";
 
 const HOUR = 3600_000;
 
@@ -164,31 +164,7 @@ describe("a day on the emulator's clock", { timeout: 60_000 }, () => {
 
   it("a single-page-app session asks for a new sign-in with the reason, and keeps who it was", async () => {
     // A refresh token lifted from the web client (SPA: a fixed 24 h lifetime).
-    const { CLIENT_IDS } = await import("@teams-api/protocol");
-    const { createHash, randomBytes } = await import("node:crypto");
-    const verifier = randomBytes(32).toString("base64url");
-    const q = new URLSearchParams({
-      client_id: CLIENT_IDS.teamsWeb,
-      response_type: "code",
-      redirect_uri: "https://teams.microsoft.com/v2",
-      scope: "https://api.spaces.skype.com/.default openid profile offline_access",
-      state: "s",
-      code_challenge: createHash("sha256").update(verifier).digest("base64url"),
-      code_challenge_method: "S256",
-    });
-    const landed = await signInByForm(`${emu.loginUrl}/common/oauth2/v2.0/authorize?${q}`, ALICE);
-    const token = await fetch(`${emu.loginUrl}/common/oauth2/v2.0/token`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://teams.microsoft.com" },
-      body: new URLSearchParams({
-        client_id: CLIENT_IDS.teamsWeb,
-        grant_type: "authorization_code",
-        code: new URL(landed).searchParams.get("code")!,
-        redirect_uri: "https://teams.microsoft.com/v2",
-        code_verifier: verifier,
-      }),
-    });
-    const { refresh_token } = (await token.json()) as { refresh_token: string };
+    const refresh_token = await webAppRefreshToken(emu.loginUrl, ALICE, PASSWORD);
 
     const file = join(dir, "session.json");
     const make = () =>

@@ -4,4 +4,4 @@ export { DEFAULT_EMULATOR_PORT, type Emulator, type EmulatorOptions, startEmulat
 export type { FaultSpec } from "./http/faults.js";
 export { DEMO_PASSWORD, type Tenant, type User } from "./state/directory.js";
 export { DEMO_CHAT_IDS } from "./state/seed.js";
-export { approveDeviceCode, signInByForm } from "./testing.js";
+export { approveDeviceCode, signInByForm, webAppRefreshToken } from "./testing.js";

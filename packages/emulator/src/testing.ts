@@ -1,4 +1,5 @@
-import { parseSignInForm } from "@teams-api/protocol";
+import { createHash, randomBytes } from "node:crypto";
+import { CLIENT_IDS, parseSignInForm } from "@teams-api/protocol";
 
 /**
  * What a person does in the browser, by raw fetches: open the authorize address, fill in the
@@ -54,4 +55,38 @@ export async function approveDeviceCode(
     body.set(form.passwordField, password);
   }
   return post(new URL(form.action || target, target), body);
+}
+
+/**
+ * A refresh token of the Teams web app (a single-page app: its refresh tokens live a fixed 24 h),
+ * as someone would lift it from a browser: the authorize page filled in, the code redeemed with
+ * PKCE and the web app's Origin.
+ */
+export async function webAppRefreshToken(loginUrl: string, username: string, password: string): Promise<string> {
+  const verifier = randomBytes(32).toString("base64url");
+  const redirectUri = "https://teams.microsoft.com/v2";
+  const q = new URLSearchParams({
+    client_id: CLIENT_IDS.teamsWeb,
+    response_type: "code",
+    redirect_uri: redirectUri,
+    scope: "https://api.spaces.skype.com/.default openid profile offline_access",
+    state: "web-app",
+    code_challenge: createHash("sha256").update(verifier).digest("base64url"),
+    code_challenge_method: "S256",
+  });
+  const landed = await signInByForm(`${loginUrl}/common/oauth2/v2.0/authorize?${q}`, username, password);
+  const res = await fetch(`${loginUrl}/common/oauth2/v2.0/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://teams.microsoft.com" },
+    body: new URLSearchParams({
+      client_id: CLIENT_IDS.teamsWeb,
+      grant_type: "authorization_code",
+      code: new URL(landed).searchParams.get("code") ?? "",
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+    }),
+  });
+  const body = (await res.json()) as { refresh_token?: string };
+  if (!body.refresh_token) throw new Error(`no refresh token (HTTP ${res.status})`);
+  return body.refresh_token;
 }

@@ -1,6 +1,9 @@
 import type { Command } from "commander";
+import * as accountsList from "./accounts/list.js";
+import * as accountsUse from "./accounts/use.js";
 import * as login from "./auth/login.js";
 import * as logout from "./auth/logout.js";
+import * as authStatus from "./auth/status.js";
 import * as whoami from "./auth/whoami.js";
 import * as chatInfo from "./chat/info.js";
 import * as chats from "./chat/list.js";
@@ -47,4 +50,11 @@ export function registerCommands(program: Command, appFor: AppFor): void {
   const members = program.command("members").description("add people to a chat or remove them");
   membersAdd.register(members, appFor);
   membersRemove.register(members, appFor);
+
+  const auth = program.command("auth").description("the sign-in and its tokens");
+  authStatus.register(auth, appFor);
+
+  const accounts = program.command("accounts").description("several accounts: list them, switch between them");
+  accountsList.register(accounts, appFor);
+  accountsUse.register(accounts, appFor);
 }

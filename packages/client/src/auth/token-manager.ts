@@ -288,7 +288,8 @@ export class TokenManager implements TokenSource {
       if (err instanceof TeamsApiError && !fromTokenEndpoint && err.status > 0) {
         const sentence = authzSentence(err.status, err.serviceCode);
         if (sentence) {
-          throw new AuthenticationError(err.code, sentence, {
+          // Teams refusing the account itself (403: no license, guest not redeemed) ends the sign-in.
+          throw new AuthenticationError(err.status === 403 ? "sign_in_denied" : err.code, sentence, {
             status: err.status,
             ...(err.request ? { request: err.request } : {}),
             ...(err.requestId ? { requestId: err.requestId } : {}),
