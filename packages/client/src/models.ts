@@ -170,8 +170,13 @@ export interface TenantInfo {
 /** A file or image a message carries (an AMS object, PROTOCOL.md §5.5). */
 export interface Attachment {
   readonly kind: "image" | "file";
-  /** AMS object id (`0-weu-d4-…`): what `client.media.downloadFile` takes. */
+  /** AMS object id (`0-weu-d4-…`): what `client.media.downloadFile` takes; for a SharePoint file, its item id. */
   readonly objectId: string;
+  /**
+   * Where the bytes live: AMS (downloadable with `client.media`), or OneDrive/SharePoint
+   * (`properties.files`; open `url` in a browser).
+   */
+  readonly store: "ams" | "sharepoint";
   /** As the sender named it, terminal-safe; "" when the message does not say. Untrusted. */
   readonly fileName: string;
   /** Bytes, when the message says. */

@@ -12,6 +12,7 @@ import { Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import type { Emulator } from "@teams-api/emulator";
 import { InvalidArgumentError, PermissionDeniedError, type TeamsClient } from "../src/index.js";
+import { toMessage } from "../src/services/map.js";
 import { emulator } from "./auth-helpers.js";
 import { CHAT, MRI, recordingFetch, signedIn } from "./chat-fixtures.js";
 
@@ -158,6 +159,29 @@ describe("media: upload and download through AMS", { timeout: 120_000 }, () => {
     const saved = (await readdir(out)).sort();
     assert.equal(saved.length, names.length);
     assert.ok(saved.includes("passwd") && saved.includes("passwd (1)"), saved.join(", "));
+  });
+
+  it("a SharePoint file (properties.files) shows as an attachment but is not downloaded through AMS", async () => {
+    const files = JSON.stringify([
+      { id: "a1b2", fileName: "plan\u001b[2J.pdf", objectUrl: "https://contoso-my.sharepoint.com/x/plan.pdf" },
+    ]);
+    const m = toMessage({
+      id: "1700000000000",
+      messagetype: "RichText/Html",
+      content: "<p></p>",
+      from: MRI.bob,
+      properties: { files },
+    });
+    assert.deepEqual(m.attachments, [
+      {
+        kind: "file",
+        objectId: "a1b2",
+        store: "sharepoint",
+        fileName: "plan.pdf",
+        url: "https://contoso-my.sharepoint.com/x/plan.pdf",
+      },
+    ]);
+    await assert.rejects(bob.media.downloadFile(m, dir), /OneDrive\/SharePoint/);
   });
 
   it("downloading into a missing folder or from a message without files is a clear error", async () => {

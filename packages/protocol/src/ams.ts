@@ -314,6 +314,41 @@ export function parseMediaReferences(content: string, amsreferences?: readonly u
   return out;
 }
 
+/** A file a modern enterprise message shares from OneDrive/SharePoint (`properties.files`, §5.5). */
+export interface SharedFileReference {
+  /** listItemUniqueId (`id` / `itemid`). */
+  readonly id: string;
+  readonly fileName: string;
+  /** Where a person opens it (`objectUrl`, else `fileInfo.shareUrl` / `fileUrl`). */
+  readonly url?: string;
+}
+
+/** The files of `properties.files` (a JSON string or the array itself); malformed entries are skipped. */
+export function parseSharedFiles(files: unknown): SharedFileReference[] {
+  let list: unknown = files;
+  if (typeof files === "string") {
+    try {
+      list = JSON.parse(files);
+    } catch {
+      return [];
+    }
+  }
+  if (!Array.isArray(list)) return [];
+  const out: SharedFileReference[] = [];
+  for (const f of list.slice(0, 100)) {
+    if (!f || typeof f !== "object") continue;
+    const r = f as Record<string, unknown>;
+    const info = (r.fileInfo && typeof r.fileInfo === "object" ? r.fileInfo : {}) as Record<string, unknown>;
+    const str = (v: unknown): string | undefined => (typeof v === "string" && v ? v : undefined);
+    const fileName = str(r.fileName) ?? str(r.title);
+    const id = str(r.id) ?? str(r.itemid) ?? str(info.itemId);
+    if (!fileName || !id) continue;
+    const url = str(r.objectUrl) ?? str(info.shareUrl) ?? str(info.fileUrl);
+    out.push({ id, fileName, ...(url ? { url } : {}) });
+  }
+  return out;
+}
+
 /** The caption a file message carries in its Description (when it is not just the file name). */
 export function fileMessageCaption(content: string): string | undefined {
   if (!/<uriobject\b/i.test(content)) return undefined;

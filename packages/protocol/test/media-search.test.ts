@@ -12,11 +12,13 @@ import {
   parseHighlights,
   parseMediaReferences,
   parseQueryString,
+  parseSharedFiles,
 } from "../src/index.js";
 
 const SAMPLES = new URL("../../../../shared/protocol/samples/", import.meta.url);
 const ams = JSON.parse(readFileSync(new URL("ams-image-upload.json", SAMPLES), "utf8")) as {
   legacy_file_message_content: string;
+  modern_files_property_decoded: unknown[];
 };
 const ID = "0-weu-d4-6a1f0c9e2b7d48e5a3c1f0e9d8c7b6a5";
 const URL_ = `https://eu-prod.asyncgw.teams.microsoft.com/v1/objects/${ID}`;
@@ -66,6 +68,20 @@ describe("media markup", { timeout: 10_000 }, () => {
     assert.deepEqual(refs[1], { kind: "file", objectId: "0-x" });
     assert.deepEqual(parseMediaReferences("<p>hello</p>"), []);
     assert.deepEqual(parseMediaReferences('<p><img src="https://x/y.png"></p>'), []);
+  });
+
+  it("reads the sample's modern properties.files (JSON string or array), skipping junk", () => {
+    const expected = [
+      {
+        id: "a1b2c3d4-e5f6-4789-9abc-def012345678",
+        fileName: "plan.pdf",
+        url: "https://contoso-my.sharepoint.com/personal/alice_contoso_com/Documents/Microsoft%20Teams%20Chat%20Files/plan.pdf",
+      },
+    ];
+    assert.deepEqual(parseSharedFiles(JSON.stringify(ams.modern_files_property_decoded)), expected);
+    assert.deepEqual(parseSharedFiles([...ams.modern_files_property_decoded, null, 3, { title: "no id" }]), expected);
+    assert.deepEqual(parseSharedFiles("not json"), []);
+    assert.deepEqual(parseSharedFiles(undefined), []);
   });
 
   it("reads every AMS credential form", () => {

@@ -40,6 +40,7 @@ export function messageJson(m: Message, name: (mri: string) => string, number?: 
     attachments: m.attachments.map((a) => ({
       kind: a.kind,
       objectId: a.objectId,
+      store: a.store,
       fileName: a.fileName,
       size: a.size ?? null,
       caption: a.caption ?? null,

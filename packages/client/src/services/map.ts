@@ -14,6 +14,7 @@ import {
   parseMediaReferences,
   parseMentions,
   parseReplyChainId,
+  parseSharedFiles,
   parseTeamsTimestamp,
   parseThreadActivity,
   sanitizeTerminalText,
@@ -168,7 +169,7 @@ export function toMessage(wire: unknown, conversationId?: string, nameOf?: NameO
     reactions: isDeleted ? [] : reactionsFrom(props),
     mentions: mentionsFrom(props),
     ...(rootMessageId ? { rootMessageId } : {}),
-    attachments: isDeleted ? [] : attachmentsFrom(content, w.amsreferences),
+    attachments: isDeleted ? [] : attachmentsFrom(content, w.amsreferences, props.files),
     raw: w,
   };
 }
@@ -345,16 +346,26 @@ export function toTenant(wire: unknown): TenantInfo | undefined {
   };
 }
 
-/** Files and images a message references (AMS objects), names made terminal-safe. */
-export function attachmentsFrom(content: string, amsreferences: unknown): Attachment[] {
+/** Files and images a message references (AMS objects and shared files), names made terminal-safe. */
+export function attachmentsFrom(content: string, amsreferences: unknown, files?: unknown): Attachment[] {
   const refs = parseMediaReferences(content, Array.isArray(amsreferences) ? amsreferences : undefined);
   const caption = refs.length ? fileMessageCaption(content) : undefined;
-  return refs.map((r, i) => ({
+  const clean = (s: string): string => sanitizeTerminalText(s, { allowNewlines: false });
+  const ams: Attachment[] = refs.map((r, i) => ({
     kind: r.kind,
     objectId: r.objectId,
-    fileName: sanitizeTerminalText(r.fileName ?? "", { allowNewlines: false }),
+    store: "ams",
+    fileName: clean(r.fileName ?? ""),
     ...(r.size !== undefined ? { size: r.size } : {}),
     ...(r.url ? { url: r.url } : {}),
     ...(caption && i === 0 ? { caption: sanitizeTerminalText(caption) } : {}),
   }));
+  const shared: Attachment[] = parseSharedFiles(files).map((f) => ({
+    kind: "file",
+    objectId: f.id,
+    store: "sharepoint",
+    fileName: clean(f.fileName),
+    ...(f.url ? { url: f.url } : {}),
+  }));
+  return [...ams, ...shared];
 }

@@ -264,14 +264,20 @@ function attachmentOf(target: string | Message | Attachment): Attachment {
     const fromUrl = /^https?:\/\//i.test(id) ? amsObjectIdFromUrl(id) : undefined;
     if (/^https?:\/\//i.test(id) && !fromUrl) throw new InvalidArgumentError("That address is not an AMS object.");
     if (/[/\\\s]/.test(fromUrl ?? id)) throw new InvalidArgumentError(`"${id}" is not an object id.`);
-    return { kind: "file", objectId: fromUrl ?? id, fileName: "", ...(fromUrl ? { url: id } : {}) };
+    return { kind: "file", objectId: fromUrl ?? id, store: "ams", fileName: "", ...(fromUrl ? { url: id } : {}) };
   }
-  if ("attachments" in target) {
-    const first = target.attachments[0];
-    if (!first) throw new InvalidArgumentError("That message carries no file or image.");
-    return first;
+  const attachment = "attachments" in target ? target.attachments.find((a) => a.store === "ams") : target;
+  if (!attachment) {
+    throw new InvalidArgumentError(
+      "attachments" in target && target.attachments.length
+        ? "That message's file lives in OneDrive/SharePoint; open its link in a browser."
+        : "That message carries no file or image.",
+    );
   }
-  return target;
+  if (attachment.store === "sharepoint") {
+    throw new InvalidArgumentError("That file lives in OneDrive/SharePoint; open its link in a browser.");
+  }
+  return attachment;
 }
 
 /** `https://host/ams/v1/objects/<id>/views/x` → `https://host/ams`. */
