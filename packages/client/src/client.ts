@@ -2,7 +2,7 @@
  * TeamsClient: owns the options, the transport and the token manager, signs in, and hands every
  * service one {@link ServiceContext}. Services are attached as fields (`client.chat`, …).
  */
-import { AUDIENCES, CLIENT_IDS } from "@teams-api/protocol";
+import { AUDIENCES, CLIENT_IDS, parsePresenceItem } from "@teams-api/protocol";
 import { AccountRegistry, checkAccountName, DEFAULT_ACCOUNT } from "./auth/accounts.js";
 import { type AutomatedBrowserOptions, automatedBrowserLogin } from "./auth/automated-browser.js";
 import { openSystemBrowser, terminalRedirectPrompt } from "./auth/browser.js";
@@ -457,6 +457,10 @@ export class TeamsClient {
   async stopRealtime(): Promise<void> {
     const listener = this.#realtime;
     this.#realtime = undefined;
+    if (listener) {
+      this.presence.usePush(undefined);
+      await this.presence.stop().catch(() => {});
+    }
     await listener?.stop();
   }
 
@@ -506,7 +510,28 @@ export class TeamsClient {
       options,
     );
     this.#realtime = listener;
+    this.#presenceOver(listener);
     return listener;
+  }
+
+  /**
+   * While the listener runs: presence subscriptions are pushed over its Trouter session, and this
+   * client's presence endpoint (the Trouter epid) is registered, so the user shows online.
+   */
+  #presenceOver(listener: RealtimeListener): void {
+    this.presence.usePush({
+      surl: () => listener.endpoint?.surl,
+      onPresence: (deliver) =>
+        listener.subscribe((e) => {
+          if (e.type !== "presence") return;
+          deliver(e.presences.map((p) => parsePresenceItem(p.raw)).filter((i) => i !== undefined));
+        }),
+    });
+    listener.subscribe((e) => {
+      if (e.type === "state" && e.state === "connected" && this.#realtime === listener) {
+        void this.presence.start(e.endpoint ? { endpointId: e.endpoint.epid } : {}).catch(() => {});
+      }
+    });
   }
 
   /** Who is signed in (from the skypetoken and the id_token). Mints the skypetoken if needed. */

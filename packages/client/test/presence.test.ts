@@ -142,6 +142,40 @@ describe("presence", { timeout: 60_000 }, () => {
     await alice.presence.stop();
   });
 
+  it("while realtime runs: online, subscriptions pushed over Trouter, a sign-out heard within 1 s; stopRealtime goes Offline", async () => {
+    const carolClient = await signedIn(emu, "dana");
+    const aliceLive = await signedIn(emu, "alice");
+    const bobLive = await signedIn(emu, "bob");
+    await aliceLive.startRealtime();
+    await bobLive.startRealtime();
+    try {
+      let listener: (p: Presence) => void = () => {};
+      const online = waitFor(
+        (l) => (listener = l),
+        (p) => p.availability === "Available",
+        5000,
+      );
+      online.catch(() => {});
+      const sub = await bobLive.presence.subscribe([MRI.alice], (p) => listener(p));
+      assert.equal(sub.mode, "push");
+      // Online once the listener is connected (it registers the presence endpoint).
+      if ((await bobLive.presence.getPresence([MRI.alice]))[0]?.availability !== "Available") await online;
+      const offline = waitFor(
+        (l) => (listener = l),
+        (p) => p.availability === "Offline",
+        1000,
+      );
+      offline.catch(() => {});
+      await aliceLive.logout();
+      assert.equal((await carolClient.presence.getPresence([MRI.alice]))[0]?.availability, "Offline");
+      assert.equal((await offline).mri, MRI.alice);
+      await sub.close();
+    } finally {
+      await aliceLive.stopRealtime();
+      await bobLive.stopRealtime();
+    }
+  });
+
   it("sign-out: Offline on the very next query, and a subscriber hears it within 1 s", async () => {
     const aliceAgain = await signedIn(emu, "alice");
     await aliceAgain.presence.start();

@@ -10,6 +10,7 @@ import * as chats from "./chat/list.js";
 import * as chatNew from "./chat/new.js";
 import * as read from "./chat/read.js";
 import * as topic from "./chat/topic.js";
+import * as contacts from "./contacts/list.js";
 import * as download from "./file/download.js";
 import * as upload from "./file/upload.js";
 import * as membersAdd from "./members/add.js";
@@ -20,7 +21,13 @@ import * as messages from "./message/list.js";
 import * as react from "./message/react.js";
 import * as reply from "./message/reply.js";
 import * as send from "./message/send.js";
+import * as presence from "./presence/show.js";
+import * as profile from "./profile/show.js";
 import * as search from "./search/messages.js";
+import * as statusMessage from "./status/message.js";
+import * as statusReset from "./status/reset.js";
+import * as statusSet from "./status/set.js";
+import * as tenants from "./tenants/list.js";
 import type { AppFor } from "./types.js";
 import * as watch from "./watch/watch.js";
 
@@ -46,6 +53,15 @@ export function registerCommands(program: Command, appFor: AppFor): void {
   const chat = program.command("chat").description("create chats and show a chat's details");
   chatNew.register(chat, appFor);
   chatInfo.register(chat, appFor);
+
+  presence.register(program, appFor);
+  const status = program.command("status").description("set or reset your status and status message");
+  statusSet.register(status, appFor);
+  statusReset.register(status, appFor);
+  statusMessage.register(status, appFor);
+  contacts.register(program, appFor);
+  profile.register(program, appFor);
+  tenants.register(program, appFor);
 
   const members = program.command("members").description("add people to a chat or remove them");
   membersAdd.register(members, appFor);
