@@ -1,10 +1,16 @@
 import type { RegionGtms } from "@teams-api/protocol";
 import type { FaultController } from "./http/faults.js";
-import type { TrouterHub } from "./services/trouter/hub.js";
-import type { Directory, User } from "./state/directory.js";
-import type { StoreEventBus } from "./state/events.js";
-import type { MediaStore } from "./state/media.js";
-import type { PresenceStore } from "./state/presence.js";
+import { createTokenService, type EmulatorTokenService, type TokenLifetimes } from "./services/login/tokens.js";
+import { presencePubsub } from "./services/presence/pubsub.js";
+import { TrouterHub, type TrouterTimings } from "./services/trouter/hub.js";
+import { ChatState } from "./state/chat.js";
+import { Directory, type Tenant, type User } from "./state/directory.js";
+import { StoreEventBus } from "./state/events.js";
+import { MediaStore } from "./state/media.js";
+import { PresenceStore } from "./state/presence.js";
+import { seedDemoChats } from "./state/seed.js";
+import { seedDemoPresence } from "./state/seed-presence.js";
+import type { CloudKind, EmulatorUrls } from "./urls.js";
 
 /**
  * Switches between the variants sources disagree on ([DISAGREE] in PROTOCOL.md). Defaults are the
@@ -41,102 +47,163 @@ export interface BearerIdentity {
   readonly exp: number;
 }
 
-/** Mints and verifies every token the emulator issues (owned by services/login). */
-export interface TokenService {
-  /** Verifies `Authentication: skypetoken=…` / `X-Skypetoken` on a request; throws HttpError(401) in the caller's shape. */
-  verifySkypeToken(token: string): SkypeIdentity;
-  /** Verifies a Bearer access token and its audience; throws HttpError(401). */
-  verifyBearer(token: string, audience: string | readonly string[]): BearerIdentity;
-  /** Mints a skypetoken for a user (authsvc). */
-  mintSkypeToken(user: User): { token: string; expiresIn: number };
-  /** Makes every token issued so far invalid as expired (fault injection: token expiry). */
-  expireAll(): void;
+export interface ContextOptions {
+  readonly urls: EmulatorUrls;
+  readonly now: () => number;
+  readonly variants: Variants;
+  readonly lifetimes: TokenLifetimes;
+  readonly faults: FaultController;
+  readonly log: (line: string) => void;
+  /** Demo data, or an empty world with only the directory. */
+  readonly seed: "demo" | "empty";
+  /** Trouter timings (ACK redelivery, heartbeats, gzip threshold). */
+  readonly trouter?: Partial<TrouterTimings>;
+  /** Random source (Trouter fault ratios). */
+  readonly random?: () => number;
 }
 
-export interface EmulatorContext {
-  /** `http://127.0.0.1:<port>` */
-  readonly origin: string;
-  /** Sign-in root standing in for login.microsoftonline.com: `${origin}/login`. */
-  readonly loginUrl: string;
-  /** Teams root standing in for teams.microsoft.com / teams.live.com: `${origin}`. */
-  readonly baseUrl: string;
-  /** Emulator clock, epoch ms (injectable for tests). */
-  now(): number;
-  /** The service map handed out by authz: every URL points at this emulator. */
-  regionGtms(kind: "enterprise" | "consumer"): RegionGtms;
-  readonly variants: Variants;
-  readonly directory: Directory;
-  readonly tokens: TokenService;
-  readonly faults: FaultController;
-  /** AMS objects and their bytes (on disk). */
-  readonly media: MediaStore;
+/** The stores one emulator world holds; replaced together on reset. */
+interface Stores {
   /** The store event bus: stores raise changes here once; push and pubsub subscribe. */
   readonly events: StoreEventBus;
-  /** Unified presence: endpoints, forced statuses, notes, pubsub subscriptions. */
-  readonly presence: PresenceStore;
+  readonly directory: Directory;
+  readonly tokens: EmulatorTokenService;
+  readonly chat: ChatState;
+  /** AMS objects and their bytes (on disk). */
+  readonly media: MediaStore;
   /** Trouter (push): allocations, sockets, the registrar's registrations; `deliver()` pushes to a surl. */
   readonly trouter: TrouterHub;
+  /** Unified presence: endpoints, forced statuses, notes, pubsub subscriptions. */
+  readonly presence: PresenceStore;
+}
+
+async function createStores(options: ContextOptions): Promise<Stores> {
+  const events = new StoreEventBus({
+    onError: (topic, err) => options.log(`event listener for ${topic} failed: ${String(err)}`),
+  });
+  const directory = new Directory();
+  const tokens = await createTokenService({
+    urls: options.urls,
+    directory,
+    now: options.now,
+    lifetimes: options.lifetimes,
+  });
+  const chat = new ChatState({
+    directory,
+    now: options.now,
+    base: () => options.urls.regionGtms("enterprise").chatService,
+    variants: options.variants,
+    events,
+  });
+  if (options.seed === "demo") seedDemoChats(chat);
+  const media = new MediaStore({ now: options.now });
+  const trouter = new TrouterHub(
+    { urls: options.urls, now: options.now, tokens, events, log: options.log },
+    options.trouter,
+    options.random,
+  );
+  const presence = new PresenceStore({ directory, now: options.now, events });
+  if (options.seed === "demo") seedDemoPresence(presence, directory);
+  presencePubsub({ events, presence });
+  // Presence pushes go out over the subscriber's Trouter socket (§3.4).
+  events.on("presencePush", (e) => void trouter.deliver(e.trouterUri, e.body, { ...e.headers }, e.subscriber));
+  return { events, directory, tokens, chat, media, trouter, presence };
+}
+
+/**
+ * The emulator's context (Azurite's request-listener-factory shape): it owns the stores — the
+ * directory, the token service, the chat state — with their concrete types, and every service's
+ * route table receives it. Reset swaps in fresh stores at once.
+ */
+export class EmulatorContext {
+  readonly urls: EmulatorUrls;
+  readonly variants: Variants;
+  readonly faults: FaultController;
+  readonly #options: ContextOptions;
+  #stores: Stores;
+
+  private constructor(options: ContextOptions, stores: Stores) {
+    this.#options = options;
+    this.urls = options.urls;
+    this.variants = options.variants;
+    this.faults = options.faults;
+    this.#stores = stores;
+  }
+
+  static async create(options: ContextOptions): Promise<EmulatorContext> {
+    return new EmulatorContext(options, await createStores(options));
+  }
+
+  /** Fresh stores: the seeded directory and chats, no tokens issued, no media, no push sockets. */
+  async reset(): Promise<void> {
+    const old = this.#stores;
+    this.#stores = await createStores(this.#options);
+    old.trouter.close();
+    old.media.dispose();
+  }
+
+  /** Releases what the stores hold outside memory (sockets, files). */
+  close(): void {
+    this.#stores.trouter.close();
+    this.#stores.media.dispose();
+  }
+
+  /** The store event bus: stores raise changes here once; push and pubsub subscribe. */
+  get events(): StoreEventBus {
+    return this.#stores.events;
+  }
+
+  get directory(): Directory {
+    return this.#stores.directory;
+  }
+
+  get tokens(): EmulatorTokenService {
+    return this.#stores.tokens;
+  }
+
+  get chat(): ChatState {
+    return this.#stores.chat;
+  }
+
+  get media(): MediaStore {
+    return this.#stores.media;
+  }
+
+  get trouter(): TrouterHub {
+    return this.#stores.trouter;
+  }
+
+  get presence(): PresenceStore {
+    return this.#stores.presence;
+  }
+
+  /** Emulator clock, epoch ms (injectable for tests). */
+  now(): number {
+    return this.#options.now();
+  }
+
   /** Access log / diagnostics; never logs tokens. */
-  log(line: string): void;
-}
+  log(line: string): void {
+    this.#options.log(line);
+  }
 
-/** The service map. Paths mirror the real hosts' path layout under one origin. */
-export function emulatorRegionGtms(origin: string, kind: "enterprise" | "consumer"): RegionGtms {
-  const mt = kind === "consumer" ? `${origin}/api/mt` : `${origin}/api/mt/part/emea-02`;
-  return {
-    ams: `${origin}/ams`,
-    amsV2: `${origin}/ams`,
-    chatService: origin,
-    chatServiceAfd: `${origin}/api/chatsvc/${kind === "consumer" ? "consumer" : "emea"}`,
-    chatServiceAggregator: `${origin}/api/csa`,
-    chatSvcAggAfd: `${origin}/api/csa/emea`,
-    chatServiceS2S: origin,
-    middleTier: mt,
-    mtImageService: mt,
-    search: `${origin}/search`,
-    searchTelemetry: `${origin}/search`,
-    unifiedPresence: `${origin}/ups/emea`,
-    teamsAndChannelsService: mt,
-    userProfileService: mt,
-    urlp: `${origin}/urlp`,
-    urlpV2: `${origin}/urlp`,
-    calling_trouterUrl: `${origin}/trouter`,
-    calling_registrarUrl: `${origin}/registrar/prod/V2/registrations`,
-    // The rest of the keys real authz answers carry (§1.7, FTA's list). They point at this emulator
-    // too, so a client never leaves it; their paths answer "not emulated" until a service lands.
-    ...Object.fromEntries(UNEMULATED_GTMS_KEYS.map((key) => [key, `${origin}/unemulated/${key}`])),
-  };
-}
+  /** The emulator's own listening origin, `http://127.0.0.1:<port>`. */
+  get origin(): string {
+    return this.urls.self;
+  }
 
-const UNEMULATED_GTMS_KEYS = [
-  "amsS2S",
-  "amdS2S",
-  "appsDataLayerService",
-  "appsDataLayerServiceS2S",
-  "appService",
-  "calling_callControllerServiceUrl",
-  "calling_callStoreUrl",
-  "calling_conversationServiceUrl",
-  "calling_keyDistributionUrl",
-  "calling_potentialCallRequestUrl",
-  "calling_sharedLineOptionsUrl",
-  "calling_udpTransportUrl",
-  "calling_uploadLogRequestUrl",
-  "callingS2S_Broker",
-  "callingS2S_CallController",
-  "callingS2S_CallStore",
-  "callingS2S_ContentProcessor",
-  "callingS2S_ConversationService",
-  "callingS2S_EnterpriseProxy",
-  "callingS2S_MediaController",
-  "callingS2S_PlatformMediaAgent",
-  "drad",
-  "mailhookS2S",
-  "mediaStream",
-  "middleTierS2S",
-  "powerPointStateService",
-  "teamsAndChannelsProvisioningService",
-  "userEntitlementService",
-  "userIntelligenceService",
-  "userProfileServiceS2S",
-] as const;
+  /** Sign-in root: `${origin}/login`, or `https://login.microsoftonline.com` in production-hosts mode. */
+  get loginUrl(): string {
+    return this.urls.login;
+  }
+
+  /** Teams root of the enterprise cloud. */
+  get baseUrl(): string {
+    return this.urls.teams("enterprise");
+  }
+
+  /** The service map authz hands out for a cloud and the caller's home tenant. */
+  regionGtms(kind: CloudKind, tenant?: Tenant): RegionGtms {
+    return this.urls.regionGtms(kind, tenant);
+  }
+}

@@ -1,27 +1,16 @@
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DEFAULT_VARIANTS, type EmulatorContext, emulatorRegionGtms, type Variants } from "./context.js";
-import { clockRoutes, EmulatorClock } from "./control/clock.js";
-import { controlRoutes } from "./control/routes.js";
+import { DEFAULT_VARIANTS, EmulatorContext, type Variants } from "./context.js";
+import { EmulatorClock } from "./control/clock.js";
+import { type HostTable, loopbackHosts, type MountedRoute, mountedRoutes, productionHosts } from "./hosts.js";
+import { createAuthenticator } from "./http/auth.js";
 import { FaultController } from "./http/faults.js";
-import { createHttpCore } from "./http/server.js";
-import type { Mount, Route } from "./http/types.js";
-import { amsRoutes } from "./services/ams/routes.js";
-import { authsvcRoutes } from "./services/authsvc/routes.js";
-import { chatsvcRoutes } from "./services/chatsvc/routes.js";
-import { loginRoutes } from "./services/login/routes.js";
-import { createTokenService, type TokenLifetimes } from "./services/login/tokens.js";
-import { mtRoutes } from "./services/mt/routes.js";
-import { presencePubsub } from "./services/presence/pubsub.js";
-import { presenceRoutes } from "./services/presence/routes.js";
-import { registrarRoutes } from "./services/registrar/routes.js";
-import { searchRoutes } from "./services/search/routes.js";
-import { DEFAULT_TROUTER_TIMINGS, TrouterHub, type TrouterTimings } from "./services/trouter/hub.js";
-import { trouterControlRoutes, trouterRoutes } from "./services/trouter/routes.js";
-import { DEMO_PASSWORD, Directory, type User } from "./state/directory.js";
-import { StoreEventBus } from "./state/events.js";
-import { MediaStore } from "./state/media.js";
-import { PresenceStore } from "./state/presence.js";
-import { seedDemoPresence } from "./state/seed-presence.js";
+import { createRequestListener, createUpgradeListener } from "./http/server.js";
+import { buildServices } from "./services/index.js";
+import type { TokenLifetimes } from "./services/login/tokens.js";
+import type { TrouterTimings } from "./services/trouter/hub.js";
+import { DEMO_PASSWORD, type User } from "./state/directory.js";
+import { type AddressMode, EmulatorUrls } from "./urls.js";
 
 export interface EmulatorOptions {
   /** Interface to bind. Only loopback is supported. @default "127.0.0.1" */
@@ -42,13 +31,20 @@ export interface EmulatorOptions {
   random?: () => number;
   /** Trouter timings (ACK redelivery, heartbeats, gzip threshold). @default DEFAULT_TROUTER_TIMINGS */
   trouter?: Partial<TrouterTimings>;
+  /**
+   * Answer as the real Microsoft hosts, routing by `Host`, every emitted URL on the real https
+   * hostnames (PROTOCOL.md §9.6). @default false (loopback: one origin, services under prefixes)
+   */
+  productionHosts?: boolean;
 }
 
 export const DEFAULT_EMULATOR_PORT = 4380;
 
 export interface Emulator {
+  /** The emulator's own listening address, `http://127.0.0.1:<port>`. */
   readonly origin: string;
   readonly port: number;
+  readonly mode: AddressMode;
   /** Sign-in root (TEAMS_LOGIN_URL). */
   readonly loginUrl: string;
   /** Teams root (TEAMS_BASE_URL). */
@@ -61,27 +57,10 @@ export interface Emulator {
   env(): Record<string, string>;
   /** Back to the seeded state: fresh data, tokens, faults. */
   reset(): Promise<void>;
-  /** Every route served, with its method and pattern (the fuzz test walks them all). */
-  routes(): readonly Route[];
+  /** Every route served on the emulator's own origin, patterns on the full path (the fuzz test walks them). */
+  routes(): readonly MountedRoute[];
   close(): Promise<void>;
 }
-
-/** Every URL prefix a service owns; anything else is the chat service (it lives at the root, like `*.ng.msg`). */
-const MOUNTS: readonly Mount[] = [
-  { prefix: "/login", service: "login" },
-  { prefix: "/api/authsvc", service: "authsvc" },
-  { prefix: "/api/auth", service: "authsvc" },
-  { prefix: "/api/mt", service: "mt" },
-  { prefix: "/api/csa", service: "mt" },
-  { prefix: "/ups", service: "presence" },
-  { prefix: "/ams", service: "ams" },
-  { prefix: "/search", service: "search" },
-  { prefix: "/searchservice", service: "search" },
-  { prefix: "/msgsearch", service: "search" },
-  { prefix: "/trouter", service: "trouter" },
-  { prefix: "/registrar", service: "trouter" },
-  { prefix: "/_emulator", service: "control" },
-];
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? "127.0.0.1";
@@ -98,102 +77,85 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   const faults = new FaultController(options.random);
   const log = options.log ?? (() => {});
-  let routes: Route[] = [];
+  const mode: AddressMode = options.productionHosts ? "production" : "loopback";
+  const urls = new EmulatorUrls(mode);
 
-  const server = createHttpCore({ routes: () => routes, mounts: MOUNTS, fallbackService: "chat", faults, log });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? DEFAULT_EMULATOR_PORT, host, () => resolve());
+  // The context and every route exist before the server accepts a connection; only the loopback
+  // origin (port 0) is bound once it listens.
+  const context = await EmulatorContext.create({
+    urls,
+    now,
+    variants,
+    lifetimes,
+    faults,
+    log,
+    seed: options.seed ?? "demo",
+    ...(options.trouter ? { trouter: options.trouter } : {}),
+    ...(options.random ? { random: options.random } : {}),
   });
-  const port = (server.address() as AddressInfo).port;
-  const origin = `http://${host}:${port}`;
-  const loginUrl = `${origin}/login`;
-
-  let context!: EmulatorContext;
-  let trouter: TrouterHub | undefined;
-  server.on("upgrade", (req, socket, head) => {
-    if (!trouter?.upgrade(req, socket, head)) socket.destroy();
-  });
-  const build = async (): Promise<void> => {
-    const directory = new Directory();
-    const tokens = await createTokenService({ loginUrl, directory, now, lifetimes });
-    context?.media.dispose();
-    const events = new StoreEventBus({
-      onError: (topic, err) => log(`event listener for ${topic} failed: ${String(err)}`),
-    });
-    const presence = new PresenceStore({ directory, now, events });
-    if ((options.seed ?? "demo") === "demo") seedDemoPresence(presence, directory);
-    trouter?.close();
-    trouter = new TrouterHub(
-      { origin, now, tokens, events, log },
-      { ...DEFAULT_TROUTER_TIMINGS, ...options.trouter },
-      options.random,
-    );
-    context = {
-      origin,
-      loginUrl,
-      baseUrl: origin,
-      now,
-      regionGtms: (kind) => emulatorRegionGtms(origin, kind),
-      variants,
-      directory,
-      tokens,
-      faults,
-      media: new MediaStore({ now }),
-      events,
-      presence,
-      trouter,
-      log,
-    };
-    presencePubsub(context);
-    // Presence pushes go out over the subscriber's Trouter socket (§3.4).
-    events.on("presencePush", (e) => void trouter?.deliver(e.trouterUri, e.body, { ...e.headers }, e.subscriber));
-    routes = [
-      ...controlRoutes(context, () => void reset()),
-      ...clockRoutes(clock),
-      ...loginRoutes(context),
-      ...authsvcRoutes(context),
-      ...mtRoutes(context),
-      ...presenceRoutes(context, presence),
-      ...amsRoutes(context),
-      ...searchRoutes(context),
-      ...chatsvcRoutes(context, { seed: options.seed ?? "demo" }),
-      ...trouterRoutes(context, trouter),
-      ...registrarRoutes(context, trouter.registrar),
-      ...trouterControlRoutes(context, trouter),
-    ];
+  const hostTable = (): HostTable => {
+    const services = buildServices(context, clock, () => void reset());
+    return mode === "production"
+      ? productionHosts(services, () => urls.self)
+      : loopbackHosts(services, () => urls.self);
   };
+  let hosts = hostTable();
   const reset = async (): Promise<void> => {
     faults.clear();
     clock.reset();
-    await build();
+    await context.reset();
+    hosts = hostTable();
   };
-  await build();
-  // Expiries (endpoints, forced statuses, notes) happen on the clock: look for them every second.
+
+  const server = createServer(
+    createRequestListener({ hosts: () => hosts, authenticate: createAuthenticator(context), faults, log }),
+  );
+  server.on(
+    "upgrade",
+    createUpgradeListener(() => hosts),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? DEFAULT_EMULATOR_PORT, host, () => {
+      urls.bind(`http://${host}:${(server.address() as AddressInfo).port}`);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const origin = urls.self;
+  // Expiries (presence endpoints, forced statuses, notes) happen on the clock: look every second.
   const sweeper = setInterval(() => context.presence.sweep(), 1000);
   sweeper.unref();
 
   return {
     origin,
     port,
-    loginUrl,
-    baseUrl: origin,
+    mode,
+    get loginUrl() {
+      return urls.login;
+    },
+    get baseUrl() {
+      return urls.teams("enterprise");
+    },
     password: DEMO_PASSWORD,
     get users() {
       return context.directory.users;
     },
-    get context() {
-      return context;
-    },
+    context,
     faults,
-    env: () => ({ TEAMS_CLOUD: "emulator", TEAMS_LOGIN_URL: loginUrl, TEAMS_BASE_URL: origin }),
+    env: () =>
+      mode === "production"
+        ? { TEAMS_CLOUD: "enterprise" }
+        : { TEAMS_CLOUD: "emulator", TEAMS_LOGIN_URL: urls.login, TEAMS_BASE_URL: origin },
     reset,
-    routes: () => routes,
+    routes: () => {
+      const own = hosts.lookup(new URL(origin).host);
+      return own ? mountedRoutes(own) : [];
+    },
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(sweeper);
-        trouter?.close();
-        context.media.dispose();
+        context.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

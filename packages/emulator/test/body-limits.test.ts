@@ -4,19 +4,21 @@
  * chat service's error shape; an answer that cannot be serialized is a 500 and the server lives on.
  */
 import * as assert from "node:assert/strict";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { MAX_MESSAGE_BYTES } from "@teams-api/protocol";
+import type { HostEntry } from "../src/hosts.js";
 import { jsonDepthExceeds, parseJsonLimited } from "../src/http/body.js";
 import { FaultController } from "../src/http/faults.js";
-import { createHttpCore } from "../src/http/server.js";
-import { HttpError } from "../src/http/types.js";
+import { createRequestListener } from "../src/http/server.js";
+import { HttpError, route, type ServiceTable } from "../src/http/types.js";
 import { ALICE, ChatWorld, FALCON, messagePath, messagesPath } from "./chat-helpers.js";
 
 const deep = (n: number): string => `${"[".repeat(n)}${"]".repeat(n)}`;
 const deepObject = (n: number): string => `${'{"a":'.repeat(n)}1${"}".repeat(n)}`;
 
-describe("request body limits", { timeout: 120_000 }, () => {
+describe("request body limits", { timeout: 300_000 }, () => {
   let world: ChatWorld;
   before(async () => {
     world = await ChatWorld.start();
@@ -100,23 +102,24 @@ describe("an answer that cannot be serialized", () => {
   it("is a 500 in the service's shape, and the server goes on answering", async () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    const server = createHttpCore({
-      routes: () => [
-        { method: "GET", pattern: /^\/cyclic$/, service: "chat", handler: () => ({ status: 200, body: cyclic }) },
-        {
-          method: "GET",
-          pattern: /^\/throws$/,
-          service: "chat",
-          handler: () => {
-            throw new Error("boom");
-          },
-        },
-        { method: "GET", pattern: /^\/ok$/, service: "chat", handler: () => ({ status: 200, body: { ok: true } }) },
+    const table: ServiceTable = {
+      service: "chat",
+      routes: [
+        route("GET", /^\/cyclic$/, "none", () => ({ status: 200, body: cyclic })),
+        route("GET", /^\/throws$/, "none", () => {
+          throw new Error("boom");
+        }),
+        route("GET", /^\/ok$/, "none", () => ({ status: 200, body: { ok: true } })),
       ],
-      mounts: [],
-      fallbackService: "chat",
-      faults: new FaultController(),
-    });
+    };
+    const entry: HostEntry = { origin: "http://127.0.0.1", mounts: [{ prefix: "", table }], fallback: "chat" };
+    const server = createServer(
+      createRequestListener({
+        hosts: () => ({ mode: "loopback", lookup: () => entry }),
+        authenticate: () => undefined,
+        faults: new FaultController(),
+      }),
+    );
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {

@@ -2,7 +2,6 @@ import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../src/index.js";
 import type { ChatEvent, ChatState } from "../src/state/chat.js";
-import { chatStateOf } from "../src/state/chat.js";
 
 /** Shared helpers for the chat service tests. Tokens stay inside: never printed, never in messages. */
 
@@ -58,9 +57,7 @@ export class ChatWorld {
   }
 
   get state(): ChatState {
-    const s = chatStateOf(this.emu.context);
-    if (!s) throw new Error("chat state not registered");
-    return s;
+    return this.emu.context.chat;
   }
 
   /** Records every event the chat state emits from now on. */

@@ -2,7 +2,6 @@ import * as assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { AUDIENCES, CLIENT_IDS } from "@teams-api/protocol";
 import { membershipsOf } from "../src/services/login/memberships.js";
-import { emulatorTokens } from "../src/services/login/tokens.js";
 import {
   ALICE,
   ALICE_BOB,
@@ -190,14 +189,18 @@ describe("GET /v1/users/ME/conversations", () => {
     assert.equal(pstn.json.conversations.length, 0);
   });
 
-  it("validates query parameters and tolerates unknown ones", async () => {
+  it("validates query parameters and refuses unknown ones (strict, GUIDE §4)", async () => {
     for (const q of ["pageSize=abc", "pageSize=0", "startTime=yesterday", "syncState=zz"]) {
       const r = await world.call("GET", `/v1/users/ME/conversations?${q}`);
       assert.equal(r.status, 400, q);
       assert.equal(r.json.errorCode, 400);
       assert.equal(typeof r.json.message, "string");
     }
-    const ok = await world.call("GET", "/v1/users/ME/conversations?somethingNew=1&view=mychats");
+    const unknown = await world.call("GET", "/v1/users/ME/conversations?somethingNew=1&view=mychats");
+    assert.equal(unknown.status, 400);
+    assert.equal(unknown.json.errorCode, 400);
+    assert.match(unknown.json.message, /'somethingNew' is not supported .*not emulated/);
+    const ok = await world.call("GET", "/v1/users/ME/conversations?view=mychats&targetType=Thread");
     assert.equal(ok.status, 200);
   });
 
@@ -450,7 +453,7 @@ describe("auth and errors", () => {
   });
 
   it("through the AFD path an IC3 bearer alone is accepted; at the root it is not", async () => {
-    const tokens = emulatorTokens(world.emu.context.tokens);
+    const tokens = world.emu.context.tokens;
     const alice = world.emu.users.find((u) => u.mri === ALICE)!;
     const bearer = (audience: string) =>
       tokens.mintAccessToken({

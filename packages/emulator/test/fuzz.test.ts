@@ -10,7 +10,7 @@ import * as assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { DEMO_CHAT_IDS } from "@teams-api/emulator";
 import fc from "fast-check";
-import type { Route } from "../src/http/types.js";
+import type { MountedRoute as Route } from "../src/hosts.js";
 import { ALICE, ChatWorld, messagesPath } from "./chat-helpers.js";
 
 const numRuns = Number(process.env.FC_NUM_RUNS ?? 300);

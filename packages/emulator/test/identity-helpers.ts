@@ -90,14 +90,17 @@ export function defaultRedirect(clientId: string): string {
   return NATIVE_REDIRECT;
 }
 
-/** Posts credentials into the form of an authorize page; returns the raw answer (302 or a re-rendered form). */
-export async function submitForm(emu: Emulator, html: string, login: string, password: string): Promise<Response> {
+/**
+ * Posts credentials into the form of a sign-in page at `pageUrl` (the action is relative to the
+ * page, as a browser resolves it); returns the raw answer (302 or a re-rendered form).
+ */
+export async function submitForm(pageUrl: string, html: string, login: string, password: string): Promise<Response> {
   const form = parseForm(html);
   assert.equal(form.method, "post");
   const body = new URLSearchParams(form.fields);
   body.set("login", login);
   body.set("passwd", password);
-  return fetch(new URL(form.action, emu.origin), {
+  return fetch(new URL(form.action, pageUrl), {
     method: "POST",
     redirect: "manual",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
@@ -121,7 +124,7 @@ export async function getCode(
   const clientId = o.clientId ?? WEB;
   const page = await fetch(authorizeUrl(emu, { ...o, challenge: o.challenge === null ? null : challenge }));
   assert.equal(page.status, 200, "authorize page");
-  const res = await submitForm(emu, await page.text(), login, emu.password);
+  const res = await submitForm(page.url, await page.text(), login, emu.password);
   assert.equal(res.status, 302, "credentials accepted");
   const params = redirectParams(res.headers.get("location")!, o.responseMode);
   const code = params.get("code");

@@ -46,7 +46,8 @@ describe("login: device code slow_down and decline", { timeout: 30_000 }, () => 
   /** Enters the code on the verification page; returns the sign-in page that follows. */
   const enterCode = async (verificationUri: string, code: string): Promise<string> => {
     const codeForm = parseForm(await (await fetch(verificationUri)).text());
-    const res = await fetch(new URL(codeForm.action, emu.origin), {
+    // The form posts relative to the page, as a browser resolves it.
+    const res = await fetch(new URL(codeForm.action, verificationUri), {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({ otc: code }),
@@ -72,7 +73,7 @@ describe("login: device code slow_down and decline", { timeout: 30_000 }, () => 
     const page = await enterCode(dc.verification_uri, dc.user_code);
     const form = parseForm(page);
     assert.match(page, /name="decline"/);
-    const declined = await fetch(new URL(form.action, emu.origin), {
+    const declined = await fetch(new URL(form.action, dc.verification_uri), {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({ otc: form.fields.get("otc") ?? "", decline: "1" }),

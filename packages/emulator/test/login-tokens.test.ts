@@ -22,7 +22,7 @@ async function setup(start = 1_718_200_000_000) {
   let now = start;
   const directory = new Directory();
   const tokens = await createTokenService({
-    loginUrl: "http://127.0.0.1:1/login",
+    urls: { login: "http://127.0.0.1:1/login" },
     directory,
     now: () => now,
     lifetimes: LIFETIMES,

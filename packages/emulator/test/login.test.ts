@@ -46,7 +46,8 @@ describe("login: authorize and the sign-in form", () => {
     assert.match(html, /<label for="passwd">/);
     assert.match(html, /<input id="login"[^>]*autocomplete="username"/);
     const form = parseForm(html);
-    assert.equal(form.action, "/login/common/login");
+    assert.equal(form.action, "../../login", "the form posts relative to the page");
+    assert.equal(new URL(form.action, res.url).pathname, "/login/common/login");
     assert.equal(form.fields.get("login"), "alice@contoso.com", "login_hint prefills the name");
     assert.equal(form.fields.get("state"), "s&<1>", "hidden fields escape and round-trip");
     assert.equal(form.fields.get("code_challenge"), challenge);
@@ -56,14 +57,14 @@ describe("login: authorize and the sign-in form", () => {
 
   it("re-renders the form with the AADSTS50126 message on a wrong password", async () => {
     const page = await fetch(authorizeUrl(emu, { challenge: pkce().challenge }));
-    const res = await submitForm(emu, await page.text(), "alice@contoso.com", "wrong");
+    const res = await submitForm(page.url, await page.text(), "alice@contoso.com", "wrong");
     assert.equal(res.status, 200);
     const html = await res.text();
     assert.match(html, /Your account or password is incorrect\./);
     assert.match(html, /role="alert"/);
     assert.match(html, /AADSTS50126/);
     assert.equal(parseForm(html).fields.get("login"), "alice@contoso.com", "the name stays filled in");
-    const unknown = await submitForm(emu, html, "nobody@contoso.com", emu.password);
+    const unknown = await submitForm(res.url, html, "nobody@contoso.com", emu.password);
     assert.equal(unknown.status, 200);
     assert.match(await unknown.text(), /Your account or password is incorrect\./);
   });
@@ -84,7 +85,7 @@ describe("login: authorize and the sign-in form", () => {
     for (const [tenant, login, ok] of cases) {
       const page = await fetch(authorizeUrl(emu, { tenant, clientId: NATIVE, challenge: pkce().challenge }));
       assert.equal(page.status, 200, `${tenant} page`);
-      const res = await submitForm(emu, await page.text(), login, emu.password);
+      const res = await submitForm(page.url, await page.text(), login, emu.password);
       if (ok) {
         assert.equal(res.status, 302, `${login} at ${tenant}`);
       } else {
@@ -182,7 +183,7 @@ describe("login: token endpoint", () => {
     const { verifier, challenge } = pkce();
     const page = await fetch(authorizeUrl(emu, { challenge, state: "e2e-state", responseMode: "fragment" }));
     assert.equal(page.status, 200);
-    const posted = await submitForm(emu, await page.text(), "alice@contoso.com", emu.password);
+    const posted = await submitForm(page.url, await page.text(), "alice@contoso.com", emu.password);
     assert.equal(posted.status, 302);
     const location = posted.headers.get("location")!;
     assert.ok(
@@ -550,13 +551,13 @@ describe("login: device code flow (§1.6)", () => {
     assert.equal(first.status, 200);
     const codeForm = parseForm(await first.text());
     assert.ok(codeForm.fields.has("otc"));
-    const entered = await fetch(new URL(codeForm.action, emu.origin), {
+    const entered = await fetch(new URL(codeForm.action, first.url), {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({ otc: code.toLowerCase() }),
     });
     assert.equal(entered.status, 200);
-    return submitForm(emu, await entered.text(), login, password);
+    return submitForm(entered.url, await entered.text(), login, password);
   };
 
   it("answers the v2 devicecode fields with numbers as numbers", async () => {
@@ -683,7 +684,7 @@ describe("login: v1 endpoints (resource=)", () => {
     });
     const page = await fetch(`${emu.loginUrl}/common/oauth2/authorize?${q}`);
     assert.equal(page.status, 200);
-    const res = await submitForm(emu, await page.text(), "bob@contoso.com", emu.password);
+    const res = await submitForm(page.url, await page.text(), "bob@contoso.com", emu.password);
     assert.equal(res.status, 302);
     const code = redirectParams(res.headers.get("location")!).get("code")!;
     const tok = await v1("token", {

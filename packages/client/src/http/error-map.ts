@@ -14,6 +14,7 @@ import {
   ServerError,
   TeamsApiError,
 } from "../errors.js";
+import { readCapped } from "./body.js";
 import type { Redactor } from "./redact.js";
 import { retryAfterFromHeaders } from "./retry.js";
 
@@ -197,4 +198,38 @@ function pathOf(url: string): string {
   } catch {
     return url;
   }
+}
+
+/** How much of an error answer is read: its gist is all a message needs. */
+const MAX_ERROR_BODY = 64 * 1024;
+
+/** Reads (the start of) an error answer and turns it into its typed error. */
+export async function apiErrorFromAnswer(
+  response: Response,
+  request: RedactedRequest,
+  redactor: Redactor,
+  now: number,
+): Promise<TeamsApiError> {
+  let text = "";
+  try {
+    text = await readCapped(response, MAX_ERROR_BODY);
+  } catch {
+    // a body cut off mid-way: the status alone tells what happened
+  }
+  const contentType = response.headers.get("content-type") ?? "";
+  const trimmed = text.trimStart();
+  const html = /html/i.test(contentType) || trimmed.startsWith("<");
+  let body: unknown;
+  if (!html && trimmed !== "" && (trimmed.startsWith("{") || trimmed.startsWith("["))) {
+    try {
+      body = JSON.parse(trimmed);
+    } catch {
+      body = undefined;
+    }
+  }
+  return apiErrorFromResponse(
+    { status: response.status, headers: response.headers, body, html, request },
+    redactor,
+    now,
+  );
 }

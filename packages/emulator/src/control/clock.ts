@@ -1,4 +1,4 @@
-import { type EmuRequest, type EmuResponse, HttpError, type Route } from "../http/types.js";
+import { type EmuRequest, type EmuResponse, HttpError, route, type ServiceTable } from "../http/types.js";
 
 /**
  * The emulator's clock: the injected base clock plus an offset that only moves forward. Every
@@ -39,7 +39,7 @@ export class EmulatorClock {
 /** Largest single step: a year, enough for any token lifetime (refresh tokens: 90 days). */
 export const MAX_ADVANCE_MS = 366 * 24 * 3600 * 1000;
 
-export function clockRoutes(clock: EmulatorClock): Route[] {
+export function clockRoutes(clock: EmulatorClock): ServiceTable {
   const state = (): EmuResponse => ({
     status: 200,
     headers: { "Cache-Control": "no-store" },
@@ -63,9 +63,9 @@ export function clockRoutes(clock: EmulatorClock): Route[] {
     return state();
   };
 
-  const pattern = /^\/_emulator\/clock\/?$/;
-  return [
-    { method: "GET", pattern, service: "control", handler: state },
-    { method: "POST", pattern, service: "control", handler: advance },
-  ];
+  const pattern = /^\/clock\/?$/;
+  return {
+    service: "control",
+    routes: [route("GET", pattern, "none", state), route("POST", pattern, "none", advance)],
+  };
 }

@@ -1,8 +1,7 @@
 import { DEFAULT_VARIANTS, type EmulatorContext, type Variants } from "../context.js";
 import type { FaultSpec } from "../http/faults.js";
-import { type EmuRequest, type EmuResponse, HttpError, type Route } from "../http/types.js";
+import { type EmuRequest, type EmuResponse, HttpError, type Route, route, type ServiceTable } from "../http/types.js";
 import { AADSTS_FAULT_PATH, AADSTS_FAULTS, isAadstsFaultCode } from "../services/login/aadsts.js";
-import { emulatorTokens } from "../services/login/tokens.js";
 
 /**
  * The control plane `/_emulator/*` (GUIDE §4): health, reset, fault injection, token expiry and
@@ -133,9 +132,9 @@ export function parseFaultSpec(body: Record<string, unknown>): FaultSpec {
   return spec;
 }
 
-export function controlRoutes(ctx: EmulatorContext, reset: () => void): Route[] {
+export function controlRoutes(ctx: EmulatorContext, reset: () => void): ServiceTable {
   if (!startVariants.has(ctx.variants)) startVariants.set(ctx.variants, { ...ctx.variants });
-  const tokens = emulatorTokens(ctx.tokens);
+  const tokens = ctx.tokens;
 
   const health = (): EmuResponse => ({
     status: 200,
@@ -232,23 +231,22 @@ export function controlRoutes(ctx: EmulatorContext, reset: () => void): Route[] 
     return { status: 200, body: { ...ctx.variants } };
   };
 
-  const route = (method: string, tail: string, handler: Route["handler"]): Route => ({
-    method,
-    pattern: new RegExp(`^/_emulator/${tail}/?$`),
+  const at = (method: string, tail: string, handler: (req: EmuRequest) => EmuResponse): Route =>
+    route(method, new RegExp(`^/${tail}/?$`), "none", handler);
+  return {
     service: "control",
-    handler,
-  });
-  return [
-    route("GET", "health", health),
-    route("GET", "users", users),
-    route("POST", "reset", doReset),
-    route("GET", "faults", listFaults),
-    route("POST", "faults", addFault),
-    route("DELETE", "faults", clearFaults),
-    route("DELETE", "faults/(?<id>\\d+)", removeFault),
-    route("POST", "tokens/expire", expireTokens),
-    route("POST", "tokens/revoke", revokeTokens),
-    route("GET", "variants", getVariants),
-    route("PUT", "variants", putVariants),
-  ];
+    routes: [
+      at("GET", "health", health),
+      at("GET", "users", users),
+      at("POST", "reset", doReset),
+      at("GET", "faults", listFaults),
+      at("POST", "faults", addFault),
+      at("DELETE", "faults", clearFaults),
+      at("DELETE", "faults/(?<id>\\d+)", removeFault),
+      at("POST", "tokens/expire", expireTokens),
+      at("POST", "tokens/revoke", revokeTokens),
+      at("GET", "variants", getVariants),
+      at("PUT", "variants", putVariants),
+    ],
+  };
 }

@@ -30,6 +30,7 @@ export function errorBody(
     case "presence":
       return { errorCode: status, ...(typeof extra.code === "number" ? { errorSubCode: extra.code } : {}), message };
     case "mt":
+    case "csa":
       return { errorCode: typeof extra.code === "string" ? extra.code : String(status), message };
     case "chat":
     case "ams":

@@ -1,17 +1,27 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { Readable } from "node:stream";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type Duplex, Readable } from "node:stream";
+import type { HostEntry, HostTable, Mount } from "../hosts.js";
 import { aadstsAnswer } from "../services/login/aadsts.js";
 import { BODY_LIMITS, parseJsonLimited, readBody, serializeJson } from "./body.js";
 import { errorBody } from "./errors.js";
 import type { FaultController } from "./faults.js";
-import { type EmuRequest, type EmuResponse, HttpError, type Mount, type Route, type ServiceKind } from "./types.js";
+import {
+  type AuthSpec,
+  type Caller,
+  type EmuRequest,
+  type EmuResponse,
+  HttpError,
+  type MountInfo,
+  type Route,
+  type ServiceKind,
+} from "./types.js";
 
-export interface HttpCoreOptions {
-  routes: () => readonly Route[];
-  /** URL prefixes owned by each service, longest first wins; the rest belongs to `fallbackService`. */
-  mounts: readonly Mount[];
-  fallbackService: ServiceKind;
+export interface RequestListenerOptions {
+  /** The host table in force (replaced on reset). */
+  hosts: () => HostTable;
+  /** The auth stage: checks a route's declaration, returns the caller or throws HttpError(401). */
+  authenticate: (spec: AuthSpec, req: EmuRequest) => Caller | undefined;
   faults: FaultController;
   /** Access log sink; silent when undefined. */
   log?: (line: string) => void;
@@ -19,28 +29,54 @@ export interface HttpCoreOptions {
   maxBodyBytes?: number;
 }
 
+/** The `Host` a request names, lower-cased, without a trailing dot. */
+export function hostOf(raw: IncomingMessage): string {
+  return (raw.headers.host ?? "").trim().toLowerCase().replace(/\.$/, "");
+}
+
+/** The mount owning a path on a host: the longest prefix that matches whole segments. */
+export function mountFor(entry: HostEntry, path: string): { mount: Mount; rest: string } | undefined {
+  let best: Mount | undefined;
+  for (const m of entry.mounts) {
+    const p = m.prefix;
+    if ((p === "" || path === p || path.startsWith(`${p}/`)) && (!best || p.length > best.prefix.length)) best = m;
+  }
+  if (!best) return undefined;
+  return { mount: best, rest: path.slice(best.prefix.length) || "/" };
+}
+
+function decodePath(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return pathname;
+  }
+}
+
+/** A plain-text 404 for a host or path no emulated service owns (never a service-shaped error). */
+function plainNotFound(res: ServerResponse, requestId: string, message: string): void {
+  const body = `${message}\n`;
+  res.writeHead(404, {
+    "Content-Type": "text/plain; charset=utf-8",
+    "Content-Length": String(Buffer.byteLength(body)),
+    "x-ms-request-id": requestId,
+  });
+  res.end(body);
+}
+
 /**
- * One middleware chain for every service: request id → access log → fault injection → routing →
- * handler → error mapper in the owning service's real shape. Unknown endpoints answer like the real
- * service, with a clear "not emulated" message — never a silent 200.
+ * The request listener (Azurite's request-listener-factory shape): one middleware chain for every
+ * service — request id → access log → Host → mount → fault injection → route → auth → query
+ * validation → handler → error mapper in the owning service's real shape. Unknown endpoints answer
+ * like the real service, with a clear "not emulated" message — never a silent 200. The same listener
+ * serves plain HTTP, HTTPS and tunnels opened with CONNECT.
  */
-export function createHttpCore(options: HttpCoreOptions): Server {
+export function createRequestListener(
+  options: RequestListenerOptions,
+): (raw: IncomingMessage, res: ServerResponse) => void {
   const maxBody = options.maxBodyBytes ?? BODY_LIMITS.maxBytes;
 
-  const serviceFor = (path: string): ServiceKind => {
-    let best: Mount | undefined;
-    for (const m of options.mounts) {
-      if (
-        (path === m.prefix || path.startsWith(m.prefix.endsWith("/") ? m.prefix : `${m.prefix}/`)) &&
-        (!best || m.prefix.length > best.prefix.length)
-      ) {
-        best = m;
-      }
-    }
-    return best?.service ?? options.fallbackService;
-  };
-
-  const send = (res: ServerResponse, requestId: string, answer: EmuResponse, service?: ServiceKind): void => {
+  const send = (res: ServerResponse, requestId: string, answer: EmuResponse, service: ServiceKind = "chat"): void => {
     if (res.headersSent || res.destroyed) return;
     let out = answer;
     const headers: Record<string, string> = { "x-ms-request-id": requestId, ...out.headers };
@@ -60,7 +96,7 @@ export function createHttpCore(options: HttpCoreOptions): Server {
       payload = serializeJson(out.body);
       if (payload === undefined) {
         // An answer that cannot be serialized: a 500 in the service's shape; the process lives on.
-        out = errorResponse(service ?? options.fallbackService, requestId, new Error("unserializable answer"));
+        out = errorResponse(service, requestId, new Error("unserializable answer"));
         payload = JSON.stringify(out.body);
       }
       if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) {
@@ -88,33 +124,40 @@ export function createHttpCore(options: HttpCoreOptions): Server {
     const requestId = randomUUID();
     const started = performance.now();
     const method = (raw.method ?? "GET").toUpperCase();
-    const url = new URL(raw.url ?? "/", `http://${raw.headers.host ?? "127.0.0.1"}`);
-    let path: string;
-    try {
-      path = decodeURIComponent(url.pathname);
-    } catch {
-      path = url.pathname;
-    }
-    const service = serviceFor(path);
+    const host = hostOf(raw);
+    const table = options.hosts();
+    const entry = table.lookup(host);
+    const url = new URL(raw.url ?? "/", `${entry?.origin ?? "http://unknown.invalid"}`);
+    const path = decodePath(url.pathname);
     res.on("finish", () => {
-      options.log?.(`${method} ${url.pathname} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
+      const where = table.mode === "production" ? `${host}${url.pathname}` : url.pathname;
+      options.log?.(`${method} ${where} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
     });
+    if (!entry) {
+      raw.resume();
+      plainNotFound(res, requestId, `teams-emulator does not emulate the host '${host || "(none)"}'.`);
+      return;
+    }
+    const found = mountFor(entry, path);
+    if (!found && !entry.fallback) {
+      raw.resume();
+      plainNotFound(res, requestId, `teams-emulator does not emulate ${method} ${url.pathname} on '${host}'.`);
+      return;
+    }
+    const service: ServiceKind = found?.mount.table.service ?? (entry.fallback as ServiceKind);
+
+    const rest = found?.rest ?? path;
+    const routes: readonly Route[] = found?.mount.table.routes ?? [];
+    const matches = routes.filter((r) => r.pattern.test(rest));
+    const route = matches.find((r) => r.method === method);
 
     let rawBody: Buffer;
-    // Routes that stream their body (AMS uploads) read `req.raw` themselves.
-    const streams = options.routes().some((r) => r.streamBody && r.method === method && r.pattern.test(path));
     try {
-      rawBody = streams ? Buffer.alloc(0) : await readBody(raw, maxBody);
+      // Routes that stream their body (AMS uploads) read `req.raw` themselves.
+      rawBody = route?.streamBody ? Buffer.alloc(0) : await readBody(raw, maxBody);
     } catch (err) {
-      send(
-        res,
-        requestId,
-        errorResponse(
-          service,
-          requestId,
-          err instanceof HttpError ? err : new HttpError(400, "The request body could not be read."),
-        ),
-      );
+      const error = err instanceof HttpError ? err : new HttpError(400, "The request body could not be read.");
+      send(res, requestId, errorResponse(service, requestId, error), service);
       return;
     }
 
@@ -151,8 +194,6 @@ export function createHttpCore(options: HttpCoreOptions): Server {
       lowerHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
 
     let out: EmuResponse;
-    const matches = options.routes().filter((r) => r.pattern.test(path));
-    const route = matches.find((r) => r.method === method);
     if (!route) {
       out = errorResponse(
         service,
@@ -162,15 +203,20 @@ export function createHttpCore(options: HttpCoreOptions): Server {
           : new HttpError(404, `${method} ${url.pathname} is not emulated by teams-emulator.`),
       );
     } else {
-      const params: Record<string, string> = { ...(route.pattern.exec(path)?.groups ?? {}) };
+      const mount: MountInfo = {
+        origin: entry.origin,
+        base: `${entry.origin}${found?.mount.prefix ?? ""}`,
+        params: found?.mount.params ?? {},
+      };
       const req: EmuRequest = {
         id: requestId,
         method,
         url,
-        path,
+        path: rest,
         headers: lowerHeaders,
         rawBody,
-        params,
+        params: { ...(route.pattern.exec(rest)?.groups ?? {}) },
+        mount,
         raw,
         json<T>(): T {
           return parseJsonLimited<T>(rawBody.toString("utf8"));
@@ -180,9 +226,20 @@ export function createHttpCore(options: HttpCoreOptions): Server {
         },
       };
       try {
-        out = await route.handler(req);
+        const caller = options.authenticate(route.auth, req);
+        if (route.query) {
+          for (const name of url.searchParams.keys()) {
+            if (!route.query.includes(name)) {
+              throw new HttpError(
+                400,
+                `Query parameter '${name}' is not supported on ${url.pathname} (not emulated by teams-emulator).`,
+              );
+            }
+          }
+        }
+        out = await route.handler(req, caller);
       } catch (err) {
-        out = errorResponse(route.service, requestId, err);
+        out = errorResponse(service, requestId, err);
       }
     }
     if (fault && fault.phase === "after" && answerFault()) return;
@@ -191,11 +248,34 @@ export function createHttpCore(options: HttpCoreOptions): Server {
 
   // Nothing a request does may end the process: a failure outside the handlers is logged and the
   // request answered 500 (or its connection dropped when the answer had begun).
-  return createServer((raw, res) => {
+  return (raw, res) => {
     handle(raw, res).catch((err: unknown) => {
       options.log?.(`request failed: ${err instanceof Error ? err.stack : String(err)}`);
-      if (!res.headersSent) send(res, "", errorResponse(options.fallbackService, "", err));
+      if (!res.headersSent) send(res, "", errorResponse("chat", "", err));
       else res.destroy();
     });
-  });
+  };
+}
+
+/** The `upgrade` listener: WebSocket upgrades go to the service owning the path on that host. */
+export function createUpgradeListener(
+  hosts: () => HostTable,
+): (raw: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  return (raw, socket, head) => {
+    const entry = hosts().lookup(hostOf(raw));
+    const path = decodePath(new URL(raw.url ?? "/", "http://upgrade.invalid").pathname);
+    const found = entry ? mountFor(entry, path) : undefined;
+    const upgrade = found?.mount.table.upgrade;
+    if (!entry || !found || !upgrade) {
+      socket.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    upgrade(
+      raw,
+      socket,
+      head,
+      { origin: entry.origin, base: `${entry.origin}${found.mount.prefix}`, params: found.mount.params ?? {} },
+      found.rest,
+    );
+  };
 }

@@ -7,7 +7,7 @@ import {
   toTeamsTimestamp,
   type WireResourceType,
 } from "@teams-api/protocol";
-import type { EmulatorContext, Variants } from "../context.js";
+import type { Variants } from "../context.js";
 import { HttpError } from "../http/types.js";
 import {
   lastActivity,
@@ -38,8 +38,8 @@ export type ChatEventListener = (e: ChatEvent) => void;
 export interface ChatStateOptions {
   directory: Directory;
   now: () => number;
-  /** Chat service root used in event links (`regionGtms.chatService`). */
-  base: string;
+  /** Chat service root used in event links (`regionGtms.chatService`); a function when bound late. */
+  base: string | (() => string);
   variants: Pick<Variants, "emotionsEncoding">;
   /** The store event bus chat changes are raised on (the context's). @default a private bus */
   events?: StoreEventBus;
@@ -111,7 +111,7 @@ export function generateClientMessageId(): string {
 export class ChatState {
   readonly directory: Directory;
   readonly now: () => number;
-  readonly base: string;
+  readonly #base: () => string;
   readonly variants: Pick<Variants, "emotionsEncoding">;
   /** Every thread except 48:notes, by id. */
   readonly threads = new Map<string, StoredThread>();
@@ -124,9 +124,15 @@ export class ChatState {
   constructor(options: ChatStateOptions) {
     this.directory = options.directory;
     this.now = options.now;
-    this.base = options.base;
+    const base = options.base;
+    this.#base = typeof base === "string" ? () => base : base;
     this.variants = options.variants;
     this.events = options.events ?? new StoreEventBus();
+  }
+
+  /** Chat service root used in event links. */
+  get base(): string {
+    return this.#base();
   }
 
   get wireOptions(): WireOptions {
@@ -764,15 +770,3 @@ export type ActivityKind =
   | "HistoryDisclosedUpdate"
   | "PictureUpdate";
 export type ActivityValue = string[] | string | { mri: string; role: MemberRole };
-
-const states = new WeakMap<EmulatorContext, ChatState>();
-
-/** Binds the chat state to its context, so other services (trouter, search, CSA) can reach it. */
-export function registerChatState(ctx: EmulatorContext, state: ChatState): void {
-  states.set(ctx, state);
-}
-
-/** The chat state of an emulator context (undefined before the chat service is built). */
-export function chatStateOf(ctx: EmulatorContext): ChatState | undefined {
-  return states.get(ctx);
-}

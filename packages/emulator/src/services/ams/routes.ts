@@ -4,16 +4,22 @@ import {
   AMS_PATHS,
   AMS_ROUTE_PATTERNS,
   type AmsContentName,
-  AUDIENCES,
   amsCreateProblem,
-  parseAmsCredential,
   type WireAmsCreateRequest,
   type WireAmsObject,
   type WireAmsViewStatus,
 } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
-import { type EmuRequest, type EmuResponse, HttpError, type Route } from "../../http/types.js";
-import { chatStateOf } from "../../state/chat.js";
+import {
+  type Caller,
+  type EmuRequest,
+  type EmuResponse,
+  HttpError,
+  type Route,
+  type RouteOptions,
+  route,
+  type ServiceTable,
+} from "../../http/types.js";
 import type { User } from "../../state/directory.js";
 import type { StoredMediaObject } from "../../state/media.js";
 
@@ -31,30 +37,11 @@ import type { StoredMediaObject } from "../../state/media.js";
 /** Views each object type serves. */
 const VIEWS_BY_TYPE = (type: string): readonly string[] => (type === "pish/image" ? AMS_IMAGE_VIEWS : AMS_FILE_VIEWS);
 
-export function amsRoutes(ctx: EmulatorContext): Route[] {
-  const prefix = new URL(ctx.regionGtms("enterprise").ams ?? `${ctx.origin}/ams`).pathname.replace(/\/+$/, "");
-
-  const authenticate = (req: EmuRequest): User => {
-    const credential = parseAmsCredential(req.headers.authorization, req.headers.cookie);
-    switch (credential.kind) {
-      case "none":
-        throw new HttpError(401, "Authentication failed. No skype_token or Bearer credential was sent.");
-      case "bearer": {
-        if (req.headers["x-ms-migration"]?.toLowerCase() !== "true") {
-          throw new HttpError(400, "A Bearer token needs the header x-ms-migration: True.");
-        }
-        return ctx.tokens.verifyBearer(credential.token, [AUDIENCES.ic3]).user;
-      }
-      default:
-        return ctx.tokens.verifySkypeToken(credential.token).user;
-    }
-  };
-
+export function amsRoutes(ctx: EmulatorContext): ServiceTable {
   /** May `user` read `object`? Its creator, or a member of a conversation it is shared with. */
   const mayRead = (user: User, object: StoredMediaObject): boolean => {
     if (object.owner === user.mri) return true;
-    const chats = chatStateOf(ctx);
-    if (!chats) return false;
+    const chats = ctx.chat;
     for (const [conversationId, perms] of Object.entries(object.permissions)) {
       if (!perms.includes("read") || conversationId.startsWith("48:")) continue;
       const thread = chats.threads.get(conversationId.split(";")[0]!);
@@ -80,19 +67,18 @@ export function amsRoutes(ctx: EmulatorContext): Route[] {
     return { object, name };
   };
 
-  const base = (req: EmuRequest): string => `${req.url.origin}${prefix}`;
+  const base = (req: EmuRequest): string => req.mount.base;
 
-  const create = (req: EmuRequest): EmuResponse => {
-    const user = authenticate(req);
+  const create = (req: EmuRequest, { user }: Caller): EmuResponse => {
     const body = req.json<unknown>();
     const problem = amsCreateProblem(body);
     if (problem) throw new HttpError(400, problem);
     const b = body as WireAmsCreateRequest;
-    const chats = chatStateOf(ctx);
+    const chats = ctx.chat;
     // A creator can share only with conversations they are in (and their own notes).
     for (const conversationId of Object.keys(b.permissions)) {
       if (conversationId === "48:notes") continue;
-      const thread = chats?.threads.get(conversationId.split(";")[0]!);
+      const thread = chats.threads.get(conversationId.split(";")[0]!);
       if (!thread) throw new HttpError(404, `Conversation ${conversationId} was not found.`);
       if (!thread.members.has(user.mri)) {
         throw new HttpError(403, `The caller is not a member of conversation ${conversationId}.`);
@@ -108,8 +94,7 @@ export function amsRoutes(ctx: EmulatorContext): Route[] {
     return { status: 201, body: { id: object.id } };
   };
 
-  const upload = async (req: EmuRequest): Promise<EmuResponse> => {
-    const user = authenticate(req);
+  const upload = async (req: EmuRequest, { user }: Caller): Promise<EmuResponse> => {
     const object = ctx.media.get(req.params.id!);
     if (!object) throw new HttpError(404, `Object ${req.params.id} was not found.`);
     if (object.owner !== user.mri) throw new HttpError(403, "Only the object's creator may upload its content.");
@@ -125,8 +110,7 @@ export function amsRoutes(ctx: EmulatorContext): Route[] {
     return { status: 201 };
   };
 
-  const view = (req: EmuRequest): EmuResponse => {
-    const user = authenticate(req);
+  const view = (req: EmuRequest, { user }: Caller): EmuResponse => {
     const { object, name } = viewOf(req, user);
     const stream = ctx.media.read(object.id);
     if (!stream || !object.content) throw new HttpError(404, `View '${name}' has no content yet.`);
@@ -142,8 +126,7 @@ export function amsRoutes(ctx: EmulatorContext): Route[] {
     };
   };
 
-  const status = (req: EmuRequest): EmuResponse => {
-    const user = authenticate(req);
+  const status = (req: EmuRequest, { user }: Caller): EmuResponse => {
     const { object, name } = viewOf(req, user);
     const length = object.content?.length ?? 0;
     const ready = object.content !== undefined;
@@ -161,8 +144,7 @@ export function amsRoutes(ctx: EmulatorContext): Route[] {
     return { status: 200, body };
   };
 
-  const metadata = (req: EmuRequest): EmuResponse => {
-    const user = authenticate(req);
+  const metadata = (req: EmuRequest, { user }: Caller): EmuResponse => {
     const object = objectFor(req, user);
     const body: WireAmsObject = {
       id: object.id,
@@ -175,18 +157,20 @@ export function amsRoutes(ctx: EmulatorContext): Route[] {
     return { status: 200, body };
   };
 
-  const route = (method: string, tail: string, handler: Route["handler"], streamBody = false): Route => ({
-    method,
-    pattern: new RegExp(`^${prefix}${tail}$`),
+  const at = (
+    method: string,
+    tail: string,
+    handler: (req: EmuRequest, caller: Caller) => EmuResponse | Promise<EmuResponse>,
+    options?: RouteOptions,
+  ): Route => route(method, new RegExp(`^${tail}$`), "ams", handler, options);
+  return {
     service: "ams",
-    handler,
-    ...(streamBody ? { streamBody } : {}),
-  });
-  return [
-    route("POST", AMS_ROUTE_PATTERNS.objects, create),
-    route("PUT", AMS_ROUTE_PATTERNS.content, upload, true),
-    route("GET", AMS_ROUTE_PATTERNS.viewStatus, status),
-    route("GET", AMS_ROUTE_PATTERNS.view, view),
-    route("GET", AMS_ROUTE_PATTERNS.object, metadata),
-  ];
+    routes: [
+      at("POST", AMS_ROUTE_PATTERNS.objects, create),
+      at("PUT", AMS_ROUTE_PATTERNS.content, upload, { streamBody: true }),
+      at("GET", AMS_ROUTE_PATTERNS.viewStatus, status),
+      at("GET", AMS_ROUTE_PATTERNS.view, view),
+      at("GET", AMS_ROUTE_PATTERNS.object, metadata),
+    ],
+  };
 }

@@ -1,7 +1,13 @@
 import { AUDIENCES, AUTHZ_PATHS, CONSUMER_SPACES_SCOPE } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
-import { type EmuRequest, type EmuResponse, HttpError, type Route } from "../../http/types.js";
-import { bearerFromHeaders, emulatorTokens } from "../login/tokens.js";
+import {
+  type BearerCaller,
+  type EmuRequest,
+  type EmuResponse,
+  HttpError,
+  route,
+  type ServiceTable,
+} from "../../http/types.js";
 
 /**
  * authsvc: the skypetoken exchange (PROTOCOL.md §1.7 enterprise, §1.8 consumer). A Bearer token for
@@ -30,12 +36,16 @@ function cors(req: EmuRequest): Record<string, string> {
     : {};
 }
 
-export function authsvcRoutes(ctx: EmulatorContext): Route[] {
-  const tokens = emulatorTokens(ctx.tokens);
+/**
+ * The route tables: enterprise `/v1.0/authz` (under `/api/authsvc` of teams.microsoft.com and
+ * teams.cloud.microsoft, at the root of authsvc.teams.microsoft.com) and consumer
+ * `/v1.0/authz/consumer` (under `/api/auth` of teams.live.com).
+ */
+export function authsvcRoutes(ctx: EmulatorContext): { enterprise: ServiceTable; consumer: ServiceTable } {
+  const tokens = ctx.tokens;
 
-  const enterprise = (req: EmuRequest): EmuResponse => {
-    const identity = tokens.verifyBearer(bearerFromHeaders(req.headers), AUDIENCES.spaces);
-    const { user, membership } = identity;
+  const enterprise = (req: EmuRequest, { user, bearer }: BearerCaller): EmuResponse => {
+    const { membership } = bearer;
     if (user.kind === "consumer") {
       throw new HttpError(
         401,
@@ -63,15 +73,14 @@ export function authsvcRoutes(ctx: EmulatorContext): Route[] {
         partition,
         userRegion: region,
         userPartition: partition,
-        regionGtms: ctx.regionGtms("enterprise"),
+        regionGtms: ctx.regionGtms("enterprise", tenant),
         regionSettings: { ...ENTERPRISE_REGION_SETTINGS },
         licenseDetails: { ...LICENSE_DETAILS },
       },
     };
   };
 
-  const consumer = (req: EmuRequest): EmuResponse => {
-    const { user } = tokens.verifyBearer(bearerFromHeaders(req.headers), CONSUMER_SPACES_SCOPE);
+  const consumer = (req: EmuRequest, { user }: BearerCaller): EmuResponse => {
     if (user.kind !== "consumer") {
       throw new HttpError(
         401,
@@ -114,8 +123,16 @@ export function authsvcRoutes(ctx: EmulatorContext): Route[] {
     return { status: 200, headers: { ...NO_STORE, ...cors(req) }, body };
   };
 
-  return [
-    { method: "POST", pattern: /^\/api\/authsvc\/v1\.0\/authz\/?$/, service: "authsvc", handler: enterprise },
-    { method: "POST", pattern: /^\/api\/auth\/v1\.0\/authz\/consumer\/?$/, service: "authsvc", handler: consumer },
-  ];
+  return {
+    enterprise: {
+      service: "authsvc",
+      routes: [route("POST", /^\/v1\.0\/authz\/?$/, { bearer: [AUDIENCES.spaces] }, enterprise, { query: [] })],
+    },
+    consumer: {
+      service: "authsvc",
+      routes: [
+        route("POST", /^\/v1\.0\/authz\/consumer\/?$/, { bearer: [CONSUMER_SPACES_SCOPE] }, consumer, { query: [] }),
+      ],
+    },
+  };
 }

@@ -1,10 +1,10 @@
 import { mriKind, parseTeamsTimestamp, type WireConversation, type WireMessage } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
-import type { Route } from "../../http/types.js";
+import type { RouteOptions } from "../../http/types.js";
 import type { ChatState, SendInput } from "../../state/chat.js";
 import { conversationVersion, type StoredMessage } from "../../state/chat-model.js";
 import { conversationUrl, messageConversationPath, wireConversation, wireMessage } from "../../state/chat-wire.js";
-import { type ChatCall, chatRoute, ME, SEG } from "./common.js";
+import { type ChatCall, type ChatEndpoint, type ChatHandler, chatRoute, ME, SEG } from "./common.js";
 import { bindingOf, type Cursor, decodeCursor, encodeCursor } from "./cursor.js";
 import {
   badRequest,
@@ -40,9 +40,9 @@ function targetTypeFilter(raw: string | null): (id: string) => boolean {
   };
 }
 
-export function conversationRoutes(ctx: EmulatorContext, state: ChatState): Route[] {
-  const route = (method: string, path: string, h: Parameters<typeof chatRoute>[4]) =>
-    chatRoute(ctx, state, method, path, h);
+export function conversationRoutes(ctx: EmulatorContext, state: ChatState): ChatEndpoint[] {
+  const route = (method: string, path: string, h: ChatHandler, options?: RouteOptions) =>
+    chatRoute(ctx, state, method, path, h, options);
 
   return [
     // §2.3 current-user properties
@@ -58,7 +58,9 @@ export function conversationRoutes(ctx: EmulatorContext, state: ChatState): Rout
     }),
 
     // §2.4 conversation list
-    route("GET", `${ME}/conversations`, (req, call) => listConversations(req, call)),
+    route("GET", `${ME}/conversations`, (req, call) => listConversations(req, call), {
+      query: ["view", "pageSize", "startTime", "syncState", "targetType"],
+    }),
 
     // §2.5 one conversation
     route("GET", `${ME}/conversations/${SEG("cid")}`, (req, { user, wire }) => {
@@ -67,7 +69,9 @@ export function conversationRoutes(ctx: EmulatorContext, state: ChatState): Rout
     }),
 
     // §2.6 messages
-    route("GET", `${ME}/conversations/${SEG("cid")}/messages`, (req, call) => listMessages(req, call)),
+    route("GET", `${ME}/conversations/${SEG("cid")}/messages`, (req, call) => listMessages(req, call), {
+      query: ["view", "pageSize", "startTime", "endTime", "syncState"],
+    }),
 
     // §2.8 send, §2.10 typing
     route("POST", `${ME}/conversations/${SEG("cid")}/messages`, (req, { user, base }) => {

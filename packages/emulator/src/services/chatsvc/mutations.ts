@@ -1,7 +1,7 @@
 import type { EmulatorContext } from "../../context.js";
-import type { Route } from "../../http/types.js";
+import type { RouteOptions } from "../../http/types.js";
 import type { ChatState, EditInput } from "../../state/chat.js";
-import { chatRoute, ME, SEG } from "./common.js";
+import { type ChatEndpoint, type ChatHandler, chatRoute, ME, SEG } from "./common.js";
 import {
   badRequest,
   checkMessageSize,
@@ -13,9 +13,9 @@ import {
 } from "./request.js";
 
 /** Edit, delete, reactions (§2.9, §2.12) and read state (§2.11). Success answers are 200. */
-export function mutationRoutes(ctx: EmulatorContext, state: ChatState): Route[] {
-  const route = (method: string, path: string, h: Parameters<typeof chatRoute>[4]) =>
-    chatRoute(ctx, state, method, path, h);
+export function mutationRoutes(ctx: EmulatorContext, state: ChatState): ChatEndpoint[] {
+  const route = (method: string, path: string, h: ChatHandler, options?: RouteOptions) =>
+    chatRoute(ctx, state, method, path, h, options);
   const message = `${ME}/conversations/${SEG("cid")}/messages/${SEG("mid")}`;
 
   return [

@@ -1,45 +1,8 @@
-import { AUDIENCES, MAX_MESSAGE_BYTES, messageSize } from "@teams-api/protocol";
+import { MAX_MESSAGE_BYTES, messageSize } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
 import { parseJsonLimited } from "../../http/body.js";
 import { type EmuRequest, HttpError } from "../../http/types.js";
 import type { User } from "../../state/directory.js";
-
-/** The exact 401 the chat service answers (samples/errors.json). */
-export const authFailed = (): HttpError => new HttpError(401, "Authentication failed.");
-
-/**
- * The caller of a chat request. Accepts `Authentication: skypetoken=<jwt>` and `X-Skypetoken: <jwt>`
- * (§2.2, §9.5); a skypetoken wins over an `Authorization: Bearer` sent alongside. Through the AFD
- * proxy path (`/api/chatsvc/{region}/v1`) an IC3 bearer token alone is accepted too (SQ, YTC).
- */
-export function authenticate(ctx: EmulatorContext, req: EmuRequest, viaAfd: boolean): User {
-  const candidates: string[] = [];
-  const authn = req.headers.authentication;
-  if (authn) {
-    const m = /^\s*skypetoken=(.+)$/i.exec(authn);
-    if (m?.[1]) candidates.push(m[1].trim());
-  }
-  const x = req.headers["x-skypetoken"]?.trim();
-  if (x) candidates.push(x);
-  for (const token of candidates) {
-    try {
-      return ctx.tokens.verifySkypeToken(token).user;
-    } catch {
-      // try the next header; none valid → 401 below
-    }
-  }
-  if (candidates.length === 0 && viaAfd) {
-    const bearer = /^\s*Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "")?.[1];
-    if (bearer) {
-      try {
-        return ctx.tokens.verifyBearer(bearer, AUDIENCES.ic3).user;
-      } catch {
-        // fall through
-      }
-    }
-  }
-  throw authFailed();
-}
 
 /**
  * The regional proxy path serves only the caller's home region (`consumer` for personal accounts).

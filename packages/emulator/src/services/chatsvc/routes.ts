@@ -1,24 +1,19 @@
 import type { EmulatorContext } from "../../context.js";
-import type { Route } from "../../http/types.js";
-import { ChatState, registerChatState } from "../../state/chat.js";
-import { seedDemoChats } from "../../state/seed.js";
+import type { ServiceTable } from "../../http/types.js";
+import { chatTables } from "./common.js";
 import { conversationRoutes } from "./conversations.js";
 import { mutationRoutes } from "./mutations.js";
 import { threadRoutes } from "./threads.js";
 
 /**
- * The chat service (IC3, PROTOCOL.md §2) at the emulator's root — `regionGtms.chatService` — and
- * under the AFD proxy path `/api/chatsvc/<region>`. Called again on every reset: fresh state.
+ * The chat service (IC3, PROTOCOL.md §2): the direct table (`regionGtms.chatService`) and the AFD
+ * proxy table (`regionGtms.chatServiceAfd`), over the context's chat state.
  */
-export function chatsvcRoutes(ctx: EmulatorContext, options: { seed: "demo" | "empty" }): Route[] {
-  const state = new ChatState({
-    directory: ctx.directory,
-    now: () => ctx.now(),
-    base: ctx.regionGtms("enterprise").chatService,
-    variants: ctx.variants,
-    events: ctx.events,
-  });
-  if (options.seed === "demo") seedDemoChats(state);
-  registerChatState(ctx, state);
-  return [...conversationRoutes(ctx, state), ...mutationRoutes(ctx, state), ...threadRoutes(ctx, state)];
+export function chatsvcRoutes(ctx: EmulatorContext): { direct: ServiceTable; afd: ServiceTable } {
+  const state = ctx.chat;
+  return chatTables(ctx, state, [
+    ...conversationRoutes(ctx, state),
+    ...mutationRoutes(ctx, state),
+    ...threadRoutes(ctx, state),
+  ]);
 }

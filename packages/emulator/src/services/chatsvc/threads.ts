@@ -1,15 +1,15 @@
 import type { EmulatorContext } from "../../context.js";
-import { HttpError, type Route } from "../../http/types.js";
+import { HttpError, type RouteOptions } from "../../http/types.js";
 import type { ChatState, MemberInput } from "../../state/chat.js";
 import type { MemberRole } from "../../state/chat-model.js";
 import { threadUrl, wireThread } from "../../state/chat-wire.js";
-import { chatRoute, ME, SEG } from "./common.js";
+import { type ChatEndpoint, type ChatHandler, chatRoute, ME, SEG } from "./common.js";
 import { badRequest, objectBody, optionalObject, optionalObjectBody } from "./request.js";
 
 /** Threads and membership (§2.5, §2.11, §2.13). */
-export function threadRoutes(ctx: EmulatorContext, state: ChatState): Route[] {
-  const route = (method: string, path: string, h: Parameters<typeof chatRoute>[4]) =>
-    chatRoute(ctx, state, method, path, h);
+export function threadRoutes(ctx: EmulatorContext, state: ChatState): ChatEndpoint[] {
+  const route = (method: string, path: string, h: ChatHandler, options?: RouteOptions) =>
+    chatRoute(ctx, state, method, path, h, options);
   const thread = `/threads/${SEG("tid")}`;
 
   const role = (v: unknown, where: string): MemberRole => {

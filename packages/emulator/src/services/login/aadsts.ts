@@ -94,8 +94,8 @@ export const AADSTS_FAULTS: Readonly<Record<number, AadstsEntry>> = {
   },
 };
 
-/** Where an `aadsts` fault applies unless it names a path: the token endpoints (v2 and v1). */
-export const AADSTS_FAULT_PATH = "^/login/[^/]+/oauth2/(v2\\.0/)?token/?$";
+/** Where an `aadsts` fault applies unless it names a path: the token endpoints (v2 and v1), in either address mode. */
+export const AADSTS_FAULT_PATH = "^(?:/login)?/[^/]+/oauth2/(v2\\.0/)?token/?$";
 
 export function isAadstsFaultCode(code: unknown): code is number {
   return typeof code === "number" && Object.hasOwn(AADSTS_FAULTS, code);

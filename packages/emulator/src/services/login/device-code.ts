@@ -1,15 +1,16 @@
 import { randomBytes } from "node:crypto";
 import type { EmulatorContext } from "../../context.js";
-import { type EmuRequest, type EmuResponse, HttpError, type Route } from "../../http/types.js";
+import { type EmuRequest, type EmuResponse, HttpError, route, type ServiceTable } from "../../http/types.js";
 import type { User } from "../../state/directory.js";
+import type { Authority } from "./core.js";
 import type { TenantMembership } from "./memberships.js";
 import { deviceCodePage, deviceDonePage, signInPage } from "./page.js";
-import type { Authority } from "./routes.js";
 import { isSpaClient } from "./tokens.js";
 
 /**
  * The device code flow (PROTOCOL.md §1.6, v2; RFC 8628): `/oauth2/v2.0/devicecode` → user_code +
- * device_code; the person enters the code at `${loginUrl}/devicelogin` and signs in there — or
+ * device_code; the person enters the code on the page `verification_uri` names
+ * (`https://microsoft.com/devicelogin` in production-hosts mode) and signs in there — or
  * declines with Cancel. Polls of the token endpoint answer:
  *
  * - `authorization_pending` (AADSTS70016) until the person has signed in;
@@ -27,7 +28,8 @@ const DEVICE_POLL_INTERVAL_SEC = 5;
 const SLOW_DOWN_STEP_SEC = 5;
 /** User codes avoid look-alike characters (0/O, 1/I). */
 const USER_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-const DEVICE_ACTION = "/login/devicelogin";
+/** The page posts to itself: `devicelogin`, relative to `…/devicelogin` wherever it is mounted. */
+const DEVICE_ACTION = "devicelogin";
 
 interface DeviceRecord {
   readonly deviceCode: string;
@@ -95,7 +97,7 @@ export function deviceCodeFlow(ctx: EmulatorContext, deps: DeviceCodeDeps) {
       intervalSec: DEVICE_POLL_INTERVAL_SEC,
       lastPollAt: undefined,
     });
-    const verificationUri = `${ctx.loginUrl}/devicelogin`;
+    const verificationUri = ctx.urls.deviceLogin;
     return {
       status: 200,
       headers: { "Cache-Control": "no-store, no-cache", Pragma: "no-cache" },
@@ -222,9 +224,13 @@ export function deviceCodeFlow(ctx: EmulatorContext, deps: DeviceCodeDeps) {
     });
   };
 
-  const routes: Route[] = [
-    { method: "GET", pattern: /^\/login\/devicelogin\/?$/, service: "login", handler: loginPage },
-    { method: "POST", pattern: /^\/login\/devicelogin\/?$/, service: "login", handler: loginSubmit },
-  ];
-  return { deviceAuthorization, redeem, routes };
+  /** The verification page, at `/devicelogin` of its host (microsoft.com; `/login` in loopback mode). */
+  const page: ServiceTable = {
+    service: "login",
+    routes: [
+      route("GET", /^\/devicelogin\/?$/, "none", loginPage),
+      route("POST", /^\/devicelogin\/?$/, "none", loginSubmit),
+    ],
+  };
+  return { deviceAuthorization, redeem, page };
 }

@@ -1,9 +1,10 @@
 import { createHash, KeyObject, randomBytes, sign, verify } from "node:crypto";
 import { CLIENT_IDS, SPA_CLIENT_ORIGINS } from "@teams-api/protocol";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from "jose";
-import type { BearerIdentity, SkypeIdentity, TokenService } from "../../context.js";
+import type { BearerIdentity, SkypeIdentity } from "../../context.js";
 import { HttpError } from "../../http/types.js";
 import type { Directory, User } from "../../state/directory.js";
+import type { PublicUrls } from "../../urls.js";
 import { membershipsOf, subjectOf, type TenantMembership } from "./memberships.js";
 
 export interface TokenLifetimes {
@@ -18,7 +19,8 @@ export interface TokenLifetimes {
 }
 
 export interface TokenServiceOptions {
-  loginUrl: string;
+  /** Where `iss` and the sign-in links point (read on each use: loopback binds its origin late). */
+  urls: Pick<PublicUrls, "login">;
   directory: Directory;
   now: () => number;
   lifetimes: TokenLifetimes;
@@ -157,8 +159,8 @@ function signingKeys(): Promise<SigningKeys> {
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString("base64url");
 
 /** Mints and verifies every token the emulator issues: AAD access/id/refresh tokens and skypetokens. */
-export class EmulatorTokenService implements TokenService {
-  readonly #loginUrl: string;
+export class EmulatorTokenService {
+  readonly #urls: Pick<PublicUrls, "login">;
   readonly #directory: Directory;
   readonly #now: () => number;
   readonly lifetimes: TokenLifetimes;
@@ -173,7 +175,7 @@ export class EmulatorTokenService implements TokenService {
   #expiredThrough = Number.NEGATIVE_INFINITY;
 
   constructor(options: TokenServiceOptions, keys: SigningKeys) {
-    this.#loginUrl = options.loginUrl;
+    this.#urls = options.urls;
     this.#directory = options.directory;
     this.#now = options.now;
     this.lifetimes = options.lifetimes;
@@ -185,7 +187,7 @@ export class EmulatorTokenService implements TokenService {
 
   /** `iss` of tokens for a tenant. */
   issuer(tenantId: string): string {
-    return `${this.#loginUrl}/${tenantId}/v2.0`;
+    return `${this.#urls.login}/${tenantId}/v2.0`;
   }
 
   /** The JSON Web Key Set served at `/login/{tenant}/discovery/v2.0/keys`. */
@@ -197,7 +199,7 @@ export class EmulatorTokenService implements TokenService {
           kid: this.#kid,
           x5t: this.#kid,
           use: "sig",
-          issuer: `${this.#loginUrl}/{tenantid}/v2.0`,
+          issuer: `${this.#urls.login}/{tenantid}/v2.0`,
         } as JWK,
       ],
     };
@@ -392,7 +394,7 @@ export class EmulatorTokenService implements TokenService {
     const challenge = (description: string): HttpError =>
       new HttpError(401, `Authentication failed. ${description}`, {
         headers: {
-          "WWW-Authenticate": `Bearer realm="", authorization_uri="${this.#loginUrl}/common/oauth2/authorize", error="invalid_token", error_description="${description}"`,
+          "WWW-Authenticate": `Bearer realm="", authorization_uri="${this.#urls.login}/common/oauth2/authorize", error="invalid_token", error_description="${description}"`,
         },
       });
     if (!token) throw challenge("The bearer token is missing.");
@@ -468,12 +470,6 @@ export class EmulatorTokenService implements TokenService {
 
 export async function createTokenService(options: TokenServiceOptions): Promise<EmulatorTokenService> {
   return new EmulatorTokenService(options, await signingKeys());
-}
-
-/** The full token service behind a context (the login, authsvc and MT services need more than TokenService). */
-export function emulatorTokens(tokens: TokenService): EmulatorTokenService {
-  if (!(tokens instanceof EmulatorTokenService)) throw new Error("the emulator's own token service is required");
-  return tokens;
 }
 
 /** The bearer token of a request, or "" (scheme compared case-insensitively). */

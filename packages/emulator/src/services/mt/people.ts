@@ -3,7 +3,6 @@ import { deflateSync } from "node:zlib";
 import { MT_TYPES, type WireBuddyGroup } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
 import { type EmuRequest, type EmuResponse, HttpError } from "../../http/types.js";
-import { chatStateOf } from "../../state/chat.js";
 import type { User } from "../../state/directory.js";
 import { acquaintancesOf } from "./acquaintances.js";
 
@@ -33,7 +32,7 @@ const mrisOf = (req: EmuRequest): string[] => {
 
 export function peopleHandlers(deps: PeopleDeps) {
   const { ctx } = deps;
-  const acquainted = (caller: User): Set<string> => acquaintancesOf(chatStateOf(ctx), caller.mri);
+  const acquainted = (caller: User): Set<string> => acquaintancesOf(ctx.chat, caller.mri);
 
   /** Federated: other tenants (enterprise callers), or enterprise people a consumer talks to. */
   const federatedVisible = (caller: User, user: User, known: Set<string>): boolean => {

@@ -1,9 +1,17 @@
 import { AUDIENCES, CONSUMER_MT_SCOPE, CONSUMER_SPACES_SCOPE, type WireShortProfile } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
-import { type EmuRequest, type EmuResponse, HttpError, type Route } from "../../http/types.js";
+import {
+  type BearerCaller,
+  type EmuRequest,
+  type EmuResponse,
+  HttpError,
+  type Route,
+  type RouteOptions,
+  route,
+  type ServiceTable,
+} from "../../http/types.js";
 import type { User } from "../../state/directory.js";
 import { membershipsOf } from "../login/memberships.js";
-import { bearerFromHeaders, emulatorTokens, type VerifiedBearer } from "../login/tokens.js";
 import { peopleHandlers } from "./people.js";
 
 /**
@@ -30,20 +38,22 @@ const AAD_MEMBER_TYPE = "Microsoft.SkypeSpaces.MiddleTier.Models.AadMember";
 const ENTERPRISE_AUDIENCES = [AUDIENCES.spaces] as const;
 const CONSUMER_AUDIENCES = [CONSUMER_SPACES_SCOPE, CONSUMER_MT_SCOPE, "service::api.fl.teams.microsoft.com::MBI_SSL"];
 
-/** `/api/mt/part/emea-02`, `/api/mt/emea` (enterprise) or `/api/mt` (consumer), then `/beta`. */
-const BASE = String.raw`^/api/mt(?:/part/(?<part>[a-z]+-\d+)|/(?<region>[a-z]{2,}))?/beta`;
+/** Below `/api/mt`: `/part/emea-02/beta`, `/emea/beta` (enterprise) or `/beta` (consumer). */
+const ENTERPRISE_BASE = String.raw`^(?:/part/(?<part>[a-z]+-\d+)|/(?<region>[a-z]{2,}))/beta`;
+const CONSUMER_BASE = "^/beta";
 
-export function mtRoutes(ctx: EmulatorContext): Route[] {
-  const tokens = emulatorTokens(ctx.tokens);
+/** Query parameters clients send to the user endpoints (§6.2). */
+const USER_QUERY = [
+  "throwIfNotFound",
+  "isMailAddress",
+  "canBeSmtpAddress",
+  "enableGuest",
+  "includeIBBarredUsers",
+  "skypeTeamsInfo",
+  "includeBots",
+];
 
-  const authenticate = (req: EmuRequest): VerifiedBearer => {
-    const consumerBase = !req.params.part && !req.params.region;
-    return tokens.verifyBearer(
-      bearerFromHeaders(req.headers) || cookieBearer(req.headers.cookie),
-      consumerBase ? CONSUMER_AUDIENCES : ENTERPRISE_AUDIENCES,
-    );
-  };
-
+export function mtRoutes(ctx: EmulatorContext): { enterprise: ServiceTable; consumer: ServiceTable } {
   /** Whether the caller may see this user. */
   const visible = (caller: User, user: User): boolean =>
     caller.kind === "consumer"
@@ -94,8 +104,7 @@ export function mtRoutes(ctx: EmulatorContext): Route[] {
     };
   };
 
-  const tenants = (req: EmuRequest): EmuResponse => {
-    const caller = authenticate(req);
+  const tenants = (_req: EmuRequest, caller: BearerCaller): EmuResponse => {
     return {
       status: 200,
       body: membershipsOf(ctx.directory, caller.user).map((m) => ({
@@ -110,8 +119,7 @@ export function mtRoutes(ctx: EmulatorContext): Route[] {
     };
   };
 
-  const fetchShortProfile = (req: EmuRequest): EmuResponse => {
-    const caller = authenticate(req);
+  const fetchShortProfile = (req: EmuRequest, caller: BearerCaller): EmuResponse => {
     const mris = req.json<unknown>();
     if (!Array.isArray(mris) || mris.some((m) => typeof m !== "string")) {
       throw new HttpError(400, "The request body must be a JSON array of user MRIs.", { code: "BadRequest" });
@@ -124,8 +132,7 @@ export function mtRoutes(ctx: EmulatorContext): Route[] {
     return { status: 200, body: { type: SHORT_PROFILE_TYPE, value } };
   };
 
-  const lookup = (req: EmuRequest): EmuResponse => {
-    const caller = authenticate(req);
+  const lookup = (req: EmuRequest, caller: BearerCaller): EmuResponse => {
     const id = req.params.id!.trim();
     const user = /^\d+:/.test(id) ? ctx.directory.byMri(id) : ctx.directory.byLogin(id);
     if (user && (visible(caller.user, user) || people.canSee(caller.user, user)))
@@ -136,39 +143,33 @@ export function mtRoutes(ctx: EmulatorContext): Route[] {
     throw new HttpError(404, `User '${id}' was not found.`, { code: "UserNotFound" });
   };
 
-  const people = peopleHandlers({
-    ctx,
-    sameDirectory: visible,
-    shortProfile,
-  });
+  const people = peopleHandlers({ ctx, sameDirectory: visible, shortProfile });
 
-  const route = (method: string, tail: string, handler: Route["handler"]): Route => ({
-    method,
-    pattern: new RegExp(`${BASE}${tail}/?$`),
-    service: "mt",
-    handler,
-  });
-  return [
-    route("GET", "/users/tenants", tenants),
-    route("POST", "/users/fetchShortProfile", fetchShortProfile),
-    route("POST", "/users/fetchFederated", (req) => people.fetchFederated(authenticate(req).user, req)),
-    route("POST", "/users/fetchTflConsumers", (req) => people.fetchTflConsumers(authenticate(req).user, req)),
-    route("POST", "/users/searchV2", (req) => people.searchV2(authenticate(req).user, req)),
-    route("GET", "/contacts/buddylist", (req) => people.buddyList(authenticate(req).user)),
-    route("GET", "/users/(?<mri>[^/]+)/profilepicturev2", (req) =>
-      people.profilePicture(authenticate(req).user, req.params.mri!),
-    ),
-    route("GET", "/users/(?!(?:tenants|fetchShortProfile)/?$)(?<id>[^/]+)", lookup),
-  ];
-}
-
-/** The token of the picture cookie the web client sends (`authtoken=Bearer%3D<tok>%26Origin%3D…`), or "". */
-function cookieBearer(cookie: string | undefined): string {
-  const m = /(?:^|;\s*)authtoken=([^;]+)/.exec(cookie ?? "");
-  if (!m) return "";
-  try {
-    return /^Bearer=([^&]+)/.exec(decodeURIComponent(m[1]!))?.[1] ?? "";
-  } catch {
-    return "";
-  }
+  const table = (base: string, audiences: readonly string[]): ServiceTable => {
+    const at = (
+      method: string,
+      tail: string,
+      handler: (req: EmuRequest, caller: BearerCaller) => EmuResponse,
+      options?: RouteOptions,
+    ): Route => route(method, new RegExp(`${base}${tail}/?$`), { bearer: audiences }, handler, options);
+    return {
+      service: "mt",
+      routes: [
+        at("GET", "/users/tenants", tenants),
+        at("POST", "/users/fetchShortProfile", fetchShortProfile, { query: USER_QUERY }),
+        at("POST", "/users/fetchFederated", (req, { user }) => people.fetchFederated(user, req)),
+        at("POST", "/users/fetchTflConsumers", (req, { user }) => people.fetchTflConsumers(user, req)),
+        at("POST", "/users/searchV2", (req, { user }) => people.searchV2(user, req)),
+        at("GET", "/contacts/buddylist", (_req, { user }) => people.buddyList(user)),
+        at("GET", "/users/(?<mri>[^/]+)/profilepicturev2", (req, { user }) =>
+          people.profilePicture(user, req.params.mri!),
+        ),
+        at("GET", "/users/(?!(?:tenants|fetchShortProfile)/?$)(?<id>[^/]+)", lookup, { query: USER_QUERY }),
+      ],
+    };
+  };
+  return {
+    enterprise: table(ENTERPRISE_BASE, ENTERPRISE_AUDIENCES),
+    consumer: table(CONSUMER_BASE, CONSUMER_AUDIENCES),
+  };
 }

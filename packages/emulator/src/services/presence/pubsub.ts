@@ -13,7 +13,7 @@ export const PRESENCE_PUSH_HEADERS: Readonly<Record<string, string>> = {
  * user, as that subscriber sees it, raised as a `presencePush` event for the Trouter service to
  * deliver to the subscriber's socket. Subscribes to the store bus; handlers never push.
  */
-export function presencePubsub(ctx: EmulatorContext): () => void {
+export function presencePubsub(ctx: Pick<EmulatorContext, "events" | "presence">): () => void {
   return ctx.events.on("presence", ({ mri }) => {
     for (const sub of ctx.presence.subscribersOf(mri)) {
       const body: WirePresencePush = { presence: [ctx.presence.item(sub.owner, mri)] };

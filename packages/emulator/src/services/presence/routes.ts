@@ -1,7 +1,5 @@
 import {
   AUDIENCES,
-  CONSUMER_MT_SCOPE,
-  CONSUMER_SPACES_SCOPE,
   GETPRESENCE_MAX_BATCH,
   isSettableAvailability,
   PRESENCE_PATHS,
@@ -9,10 +7,16 @@ import {
   splitNoteMessage,
 } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
-import { type EmuRequest, type EmuResponse, HttpError, type Route } from "../../http/types.js";
-import type { User } from "../../state/directory.js";
+import {
+  type Caller,
+  type EmuRequest,
+  type EmuResponse,
+  HttpError,
+  type Route,
+  route,
+  type ServiceTable,
+} from "../../http/types.js";
 import { NOTE_MAX_LENGTH, type PresenceStore } from "../../state/presence.js";
-import { bearerFromHeaders, emulatorTokens, skypeTokenFromHeaders } from "../login/tokens.js";
 
 /**
  * Unified presence (PROTOCOL.md §3) under `regionGtms.unifiedPresence` = `/ups/{region}` (the AFD
@@ -23,42 +27,21 @@ import { bearerFromHeaders, emulatorTokens, skypeTokenFromHeaders } from "../log
  * accounts use their skypetoken (the seed's consumer notes; PT falls back to `X-Skypetoken`).
  */
 
-const BASE = "^/ups/(?<region>[a-z]+)";
-
-/** Every audience the emulator's sign-in issues, to tell "wrong audience" from "bad token". */
-const KNOWN_AUDIENCES = [...Object.values(AUDIENCES), CONSUMER_SPACES_SCOPE, CONSUMER_MT_SCOPE];
+/** Writes need the presence audience; reads also accept the spaces audience (TL). */
+const WRITE = { presence: [AUDIENCES.presence] } as const;
+const READ = { presence: [AUDIENCES.presence, AUDIENCES.spaces] } as const;
 
 const bad = (message: string): HttpError => new HttpError(400, message);
 
-export function presenceRoutes(ctx: EmulatorContext, store: PresenceStore): Route[] {
-  const tokens = emulatorTokens(ctx.tokens);
-
-  const authenticate = (req: EmuRequest, audiences: readonly string[]): User => {
-    const bearer = bearerFromHeaders(req.headers);
-    if (!bearer) {
-      const skype = skypeTokenFromHeaders(req.headers);
-      if (skype) {
-        const who = tokens.verifySkypeToken(skype);
-        if (who.user.kind === "consumer") return who.user;
-        throw new HttpError(401, "Token audience invalid", { code: 40102 });
-      }
-      throw new HttpError(401, "Authentication failed. The bearer token is missing.");
-    }
-    try {
-      return tokens.verifyBearer(bearer, audiences).user;
-    } catch (err) {
-      // A sound token for another service: the real service's sub-status 40102 (§9.1).
-      try {
-        tokens.verifyBearer(bearer, KNOWN_AUDIENCES);
-      } catch {
-        throw err;
-      }
-      throw new HttpError(401, "Token audience invalid", { code: 40102 });
-    }
-  };
-  const writer = (req: EmuRequest): User => authenticate(req, [AUDIENCES.presence]);
-  const reader = (req: EmuRequest): User => authenticate(req, [AUDIENCES.presence, AUDIENCES.spaces]);
-
+/**
+ * Two tables: `direct` at the root of presence.teams.microsoft.com / presence.teams.live.com
+ * (`/v1/…`), and `proxied` under `/ups` of teams.microsoft.com (`/{region}/v1/…`, the emulator's
+ * `regionGtms.unifiedPresence` in loopback mode).
+ */
+export function presenceRoutes(
+  _ctx: EmulatorContext,
+  store: PresenceStore,
+): { direct: ServiceTable; proxied: ServiceTable } {
   const object = (req: EmuRequest): Record<string, unknown> => {
     const body = req.rawBody.length ? req.json<unknown>() : {};
     if (!body || typeof body !== "object" || Array.isArray(body)) throw bad("The request body must be a JSON object.");
@@ -70,8 +53,7 @@ export function presenceRoutes(ctx: EmulatorContext, store: PresenceStore): Rout
     return ms;
   };
 
-  const getPresence = (req: EmuRequest): EmuResponse => {
-    const viewer = reader(req);
+  const getPresence = (req: EmuRequest, { user: viewer }: Caller): EmuResponse => {
     const body = req.json<unknown>();
     if (!Array.isArray(body)) throw bad("The request body must be a JSON array of {mri} items.");
     if (body.length > GETPRESENCE_MAX_BATCH) {
@@ -86,8 +68,7 @@ export function presenceRoutes(ctx: EmulatorContext, store: PresenceStore): Rout
     return { status: 200, body: items };
   };
 
-  const forceAvailability = (req: EmuRequest): EmuResponse => {
-    const user = writer(req);
+  const forceAvailability = (req: EmuRequest, { user }: Caller): EmuResponse => {
     const body = object(req);
     if (body.availability === undefined || body.availability === "") {
       store.forceAvailability(user, undefined);
@@ -105,8 +86,7 @@ export function presenceRoutes(ctx: EmulatorContext, store: PresenceStore): Rout
     return { status: 200 };
   };
 
-  const putEndpoint = (req: EmuRequest): EmuResponse => {
-    const user = writer(req);
+  const putEndpoint = (req: EmuRequest, { user }: Caller): EmuResponse => {
     const body = object(req);
     if (typeof body.id !== "string" || !/^[\w.-]{1,128}$/.test(body.id)) throw bad("id must be an endpoint id.");
     // Only Available is accepted here (§3.3); idle/away goes through reportmyactivity.
@@ -119,14 +99,12 @@ export function presenceRoutes(ctx: EmulatorContext, store: PresenceStore): Rout
     return { status: created ? 201 : 200 };
   };
 
-  const deleteEndpoint = (req: EmuRequest): EmuResponse => {
-    const user = writer(req);
+  const deleteEndpoint = (req: EmuRequest, { user }: Caller): EmuResponse => {
     store.deleteEndpoint(user, req.params.epid!);
     return { status: 200 };
   };
 
-  const reportActivity = (req: EmuRequest): EmuResponse => {
-    const user = writer(req);
+  const reportActivity = (req: EmuRequest, { user }: Caller): EmuResponse => {
     const body = object(req);
     if (typeof body.endpointId !== "string" || typeof body.isActive !== "boolean") {
       throw bad("endpointId and isActive are required.");
@@ -137,8 +115,7 @@ export function presenceRoutes(ctx: EmulatorContext, store: PresenceStore): Rout
     return { status: 200 };
   };
 
-  const publishNote = (req: EmuRequest): EmuResponse => {
-    const user = writer(req);
+  const publishNote = (req: EmuRequest, { user }: Caller): EmuResponse => {
     const body = object(req);
     if (typeof body.message !== "string") throw bad("message is required.");
     if (splitNoteMessage(body.message).html.length > NOTE_MAX_LENGTH * 6) throw bad("The note is too long.");
@@ -147,8 +124,7 @@ export function presenceRoutes(ctx: EmulatorContext, store: PresenceStore): Rout
     return { status: 200 };
   };
 
-  const subscribe = (req: EmuRequest): EmuResponse => {
-    const user = reader(req);
+  const subscribe = (req: EmuRequest, { user }: Caller): EmuResponse => {
     const body = object(req);
     const list = (v: unknown, field: string): string[] => {
       if (v === undefined) return [];
@@ -171,19 +147,25 @@ export function presenceRoutes(ctx: EmulatorContext, store: PresenceStore): Rout
     return { status: 200 };
   };
 
-  const route = (method: string, pattern: string, handler: Route["handler"]): Route => ({
-    method,
-    pattern: new RegExp(`${BASE}${pattern}$`),
-    service: "presence",
-    handler,
-  });
-  return [
-    route("POST", PRESENCE_PATHS.getPresence.pattern, getPresence),
-    route("PUT", PRESENCE_PATHS.forceAvailability.pattern, forceAvailability),
-    route("PUT", PRESENCE_PATHS.endpoints.pattern, putEndpoint),
-    route("DELETE", PRESENCE_PATHS.endpoint.pattern, deleteEndpoint),
-    route("POST", PRESENCE_PATHS.reportActivity.pattern, reportActivity),
-    route("PUT", PRESENCE_PATHS.publishNote.pattern, publishNote),
-    route("POST", PRESENCE_PATHS.subscriptions.pattern, subscribe),
-  ];
+  const table = (base: string): ServiceTable => {
+    const at = (
+      method: string,
+      pattern: string,
+      auth: typeof WRITE | typeof READ,
+      handler: (req: EmuRequest, caller: Caller) => EmuResponse,
+    ): Route => route(method, new RegExp(`${base}${pattern}$`), auth, handler);
+    return {
+      service: "presence",
+      routes: [
+        at("POST", PRESENCE_PATHS.getPresence.pattern, READ, getPresence),
+        at("PUT", PRESENCE_PATHS.forceAvailability.pattern, WRITE, forceAvailability),
+        at("PUT", PRESENCE_PATHS.endpoints.pattern, WRITE, putEndpoint),
+        at("DELETE", PRESENCE_PATHS.endpoint.pattern, WRITE, deleteEndpoint),
+        at("POST", PRESENCE_PATHS.reportActivity.pattern, WRITE, reportActivity),
+        at("PUT", PRESENCE_PATHS.publishNote.pattern, WRITE, publishNote),
+        at("POST", PRESENCE_PATHS.subscriptions.pattern, READ, subscribe),
+      ],
+    };
+  };
+  return { direct: table("^"), proxied: table("^/(?<region>[a-z]+)") };
 }

@@ -1,6 +1,5 @@
 import { highlightTerms, htmlToText, type ParsedQuery } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
-import { chatStateOf } from "../../state/chat.js";
 import type { StoredMessage, StoredThread } from "../../state/chat-model.js";
 import type { User } from "../../state/directory.js";
 
@@ -58,8 +57,7 @@ export function searchMessages(
   query: ParsedQuery,
   options: { from: number; size: number; byTime: boolean; threadId?: string },
 ): { total: number; hits: SearchHit[] } {
-  const chats = chatStateOf(ctx);
-  if (!chats) return { total: 0, hits: [] };
+  const chats = ctx.chat;
   const terms = query.terms.map((t) => t.normalize("NFC"));
   const hits: SearchHit[] = [];
   for (const thread of chats.conversationsOf(user.mri)) {

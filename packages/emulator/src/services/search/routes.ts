@@ -2,7 +2,6 @@ import {
   AUDIENCES,
   buildQueryString,
   CONSUMER_RESULT_KEYS,
-  CONSUMER_SEARCH_MOUNT,
   parseQueryString,
   SEARCH_PATHS,
   type WireConsumerSearchResult,
@@ -11,9 +10,17 @@ import {
   type WireSuggestion,
 } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
-import { type EmuRequest, type EmuResponse, HttpError, type Route } from "../../http/types.js";
+import {
+  type BearerCaller,
+  type EmuRequest,
+  type EmuResponse,
+  HttpError,
+  route,
+  type ServiceTable,
+  type SkypeCaller,
+} from "../../http/types.js";
 import type { User } from "../../state/directory.js";
-import { bearerFromHeaders, emulatorTokens, skypeTokenFromHeaders, type VerifiedBearer } from "../login/tokens.js";
+import type { VerifiedBearer } from "../login/tokens.js";
 import { searchMessages } from "./matcher.js";
 
 /**
@@ -30,11 +37,15 @@ import { searchMessages } from "./matcher.js";
 const SUBSTRATE_AUDIENCES = [AUDIENCES.substrate, "https://outlook.office.com/search", "https://outlook.office.com"];
 const MAX_SIZE = 500;
 
-export function searchRoutes(ctx: EmulatorContext): Route[] {
-  const tokens = emulatorTokens(ctx.tokens);
-
-  const substrateCaller = (req: EmuRequest, needAnchor: boolean): VerifiedBearer => {
-    const caller = tokens.verifyBearer(bearerFromHeaders(req.headers), SUBSTRATE_AUDIENCES);
+/** The route tables, each below the root it is mounted at (`SEARCH_PATHS` split at its first segment). */
+export function searchRoutes(ctx: EmulatorContext): {
+  query: ServiceTable;
+  suggestions: ServiceTable;
+  consumer: ServiceTable;
+} {
+  /** The caller, once its anchor mailbox (when required) is its own. */
+  const substrateCaller = (req: EmuRequest, bearer: VerifiedBearer, needAnchor: boolean): VerifiedBearer => {
+    const caller = bearer;
     const anchor = req.headers["x-anchormailbox"]?.trim();
     if (!anchor) {
       if (needAnchor) throw new HttpError(400, "The x-anchormailbox header is required (Oid:<oid>@<tid>).");
@@ -61,8 +72,8 @@ export function searchRoutes(ctx: EmulatorContext): Route[] {
     return v;
   };
 
-  const substrateQuery = (req: EmuRequest): EmuResponse => {
-    const caller = substrateCaller(req, true);
+  const substrateQuery = (req: EmuRequest, { bearer }: BearerCaller): EmuResponse => {
+    const caller = substrateCaller(req, bearer, true);
     const body = req.json<Record<string, unknown>>();
     const requests = body?.entityRequests;
     if (!Array.isArray(requests) || requests.length === 0) {
@@ -108,8 +119,8 @@ export function searchRoutes(ctx: EmulatorContext): Route[] {
     return { status: 200, body: out };
   };
 
-  const suggestions = (req: EmuRequest): EmuResponse => {
-    const caller = substrateCaller(req, false);
+  const suggestions = (req: EmuRequest, { bearer }: BearerCaller): EmuResponse => {
+    const caller = substrateCaller(req, bearer, false);
     const body = req.json<Record<string, unknown>>();
     const requests = body?.EntityRequests;
     if (!Array.isArray(requests) || requests.length === 0) {
@@ -133,8 +144,7 @@ export function searchRoutes(ctx: EmulatorContext): Route[] {
     return { status: 200, body: { Groups: groups } };
   };
 
-  const consumerQuery = (req: EmuRequest): EmuResponse => {
-    const user = ctx.tokens.verifySkypeToken(skypeTokenFromHeaders(req.headers)).user;
+  const consumerQuery = (req: EmuRequest, { user }: SkypeCaller): EmuResponse => {
     const body = req.json<Record<string, unknown>>();
     const option = body?.OPTION as { RESULTBASE?: unknown; RESULTCOUNT?: unknown } | undefined;
     const and = (body?.QUERYSTRING as { AND?: unknown } | undefined)?.AND;
@@ -168,17 +178,25 @@ export function searchRoutes(ctx: EmulatorContext): Route[] {
     return { status: 200, body: results };
   };
 
-  const route = (method: string, path: string, handler: Route["handler"]): Route => ({
-    method,
-    pattern: new RegExp(`^${path.replace(/[.]/g, "\\.")}/?$`),
-    service: "search",
-    handler,
-  });
-  return [
-    route("POST", SEARCH_PATHS.substrateQuery, substrateQuery),
-    route("POST", SEARCH_PATHS.suggestions, suggestions),
-    route("POST", `${CONSUMER_SEARCH_MOUNT}${SEARCH_PATHS.consumerQuery}`, consumerQuery),
-  ];
+  const below = (path: string): RegExp => new RegExp(`^${path.replace(/^\/[^/]+/, "").replace(/[.]/g, "\\.")}/?$`);
+  const substrate = { bearer: SUBSTRATE_AUDIENCES } as const;
+  return {
+    // substrate.office.com/searchservice/api/v2/query (`/searchservice` on the emulator's origin)
+    query: {
+      service: "search",
+      routes: [route("POST", below(SEARCH_PATHS.substrateQuery), substrate, substrateQuery)],
+    },
+    // substrate.office.com/search/api/v1/suggestions (`/search`)
+    suggestions: {
+      service: "search",
+      routes: [route("POST", below(SEARCH_PATHS.suggestions), substrate, suggestions)],
+    },
+    // msgsearch.skype.com/v2/query (`/msgsearch`)
+    consumer: {
+      service: "search",
+      routes: [route("POST", new RegExp(`^${SEARCH_PATHS.consumerQuery}/?$`), "skypetoken", consumerQuery)],
+    },
+  };
 }
 
 function suggestion(ctx: EmulatorContext, u: User): WireSuggestion {

@@ -8,7 +8,6 @@ import {
   CONSUMER_SPACES_SCOPE,
   type ConnectParams,
   encodeTrouterBodyGzip,
-  REGISTRAR_PATH,
   TROUTER_PATHS,
   type TrouterRequest,
   type WireEventMessage,
@@ -88,7 +87,7 @@ export class TrouterHub implements ConnectionHost {
   #pushes = 0;
 
   constructor(
-    readonly ctx: Pick<EmulatorContext, "origin" | "now" | "tokens" | "events" | "log">,
+    readonly ctx: Pick<EmulatorContext, "urls" | "now" | "tokens" | "events" | "log">,
     timings: Partial<TrouterTimings> = {},
     private readonly random: () => number = Math.random,
   ) {
@@ -97,9 +96,9 @@ export class TrouterHub implements ConnectionHost {
     this.#unsubscribe = ctx.events.on("chat", (e) => this.#onChat(e.to, e.event));
   }
 
-  /** The Trouter root in loopback mode: `${origin}/trouter`. */
+  /** The Trouter root: `${origin}/trouter` in loopback mode, a Trouter socket host in production-hosts mode. */
   get root(): string {
-    return `${this.ctx.origin}/trouter`;
+    return this.ctx.urls.trouter;
   }
 
   log(line: string): void {
@@ -171,11 +170,11 @@ export class TrouterHub implements ConnectionHost {
 
   // ── WebSockets ──────────────────────────────────────────────────────────────────────────────
 
-  /** Handles an HTTP upgrade; false when the path is not Trouter's. */
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+  /** Handles an HTTP upgrade at `path` (below Trouter's root); false when the path is not Trouter's. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, path: string): boolean {
     const url = new URL(req.url ?? "/", "http://x");
-    const ws = /^\/trouter\/socket\.io\/1\/websocket\/([0-9a-f]{1,64})\/?$/.exec(url.pathname);
-    const modern = url.pathname === `/trouter${TROUTER_PATHS.connect}`;
+    const ws = /^\/socket\.io\/1\/websocket\/([0-9a-f]{1,64})\/?$/.exec(path);
+    const modern = path === TROUTER_PATHS.connect;
     if (!ws && !modern) return false;
     const refuse = (status: number, text: string): true => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -236,7 +235,7 @@ export class TrouterHub implements ConnectionHost {
     if (modern) {
       Object.assign(args, {
         surl: this.surl(a),
-        registrarUrl: `${this.ctx.origin}${REGISTRAR_PATH}`,
+        registrarUrl: this.ctx.urls.registrar,
         connectparams: a.connectparams,
       });
     }

@@ -1,6 +1,13 @@
 import type { EmulatorContext } from "../../context.js";
-import { type EmuRequest, type EmuResponse, HttpError, type Route } from "../../http/types.js";
-import type { User } from "../../state/directory.js";
+import {
+  type EmuRequest,
+  type EmuResponse,
+  HttpError,
+  type Route,
+  route,
+  type ServiceTable,
+  type SkypeCaller,
+} from "../../http/types.js";
 import type { TrouterFault, TrouterHub } from "./hub.js";
 
 /**
@@ -8,32 +15,33 @@ import type { TrouterFault, TrouterHub } from "./hub.js";
  * `POST /v4/a?epid=` allocate and `GET /socket.io/1/?<query>` handshake, both with `X-Skypetoken`.
  * The WebSockets (`/socket.io/1/websocket/<sid>`, `/v4/c`) are upgrades the hub takes directly.
  */
-export function trouterRoutes(ctx: EmulatorContext, hub: TrouterHub): Route[] {
-  const caller = (req: EmuRequest): User => {
-    const token = req.headers["x-skypetoken"]?.trim();
-    if (!token) throw new HttpError(401, "Authentication failed. X-Skypetoken is required.");
-    return ctx.tokens.verifySkypeToken(token).user;
-  };
-  const allocate = (req: EmuRequest): EmuResponse => {
-    const user = caller(req);
+export function trouterRoutes(hub: TrouterHub): ServiceTable {
+  const allocate = (req: EmuRequest, { user }: SkypeCaller): EmuResponse => {
     const epid = req.url.searchParams.get("epid") ?? "";
     if (!/^[A-Za-z0-9{}-]{1,64}$/.test(epid)) throw new HttpError(400, "The epid query parameter is required.");
     return { status: 200, body: hub.allocate(user, epid) };
   };
-  const handshake = (req: EmuRequest): EmuResponse => ({
+  const handshake = (req: EmuRequest, { user }: SkypeCaller): EmuResponse => ({
     status: 200,
     headers: { "Content-Type": "text/plain" },
-    body: hub.handshake(caller(req), req.url.searchParams),
+    body: hub.handshake(user, req.url.searchParams),
   });
   const connectNeedsUpgrade = (): EmuResponse => {
     throw new HttpError(400, "/v4/c is a WebSocket endpoint: connect with an Upgrade request.");
   };
-  return [
-    { method: "POST", pattern: /^\/trouter\/v4\/a\/?$/, service: "trouter", handler: allocate },
-    { method: "GET", pattern: /^\/trouter\/v4\/a\/?$/, service: "trouter", handler: allocate },
-    { method: "GET", pattern: /^\/trouter\/socket\.io\/1\/?$/, service: "trouter", handler: handshake },
-    { method: "GET", pattern: /^\/trouter\/v4\/c\/?$/, service: "trouter", handler: connectNeedsUpgrade },
-  ];
+  return {
+    service: "trouter",
+    routes: [
+      route("POST", /^\/v4\/a\/?$/, "skypetoken", allocate),
+      route("GET", /^\/v4\/a\/?$/, "skypetoken", allocate),
+      route("GET", /^\/socket\.io\/1\/?$/, "skypetoken", handshake),
+      route("GET", /^\/v4\/c\/?$/, "none", connectNeedsUpgrade),
+    ],
+    // The WebSockets (`/socket.io/1/websocket/<sid>`, `/v4/c`) are upgrades the hub takes directly.
+    upgrade: (req, socket, head, _mount, path) => {
+      if (!hub.upgrade(req, socket, head, path)) socket.destroy();
+    },
+  };
 }
 
 const ACTIONS: readonly TrouterFault["action"][] = ["withhold", "duplicate", "delay", "drop-socket", "stop-pings"];
@@ -46,7 +54,7 @@ const ACTIONS: readonly TrouterFault["action"][] = ["withhold", "duplicate", "de
  *   DELETE /_emulator/trouter/faults   clears → {cleared:n}
  * `user` is an MRI or a sign-in name.
  */
-export function trouterControlRoutes(ctx: EmulatorContext, hub: TrouterHub): Route[] {
+export function trouterControlRoutes(ctx: EmulatorContext, hub: TrouterHub): ServiceTable {
   const bad = (m: string) => new HttpError(400, m);
   const body = (req: EmuRequest): Record<string, unknown> => {
     if (req.rawBody.length === 0) return {};
@@ -86,16 +94,15 @@ export function trouterControlRoutes(ctx: EmulatorContext, hub: TrouterHub): Rou
     }
     return { status: 201, body: hub.addFault(f) };
   };
-  const route = (method: string, tail: string, handler: Route["handler"]): Route => ({
-    method,
-    pattern: new RegExp(`^/_emulator/trouter${tail}/?$`),
+  const at = (method: string, tail: string, handler: (req: EmuRequest) => EmuResponse): Route =>
+    route(method, new RegExp(`^/trouter${tail}/?$`), "none", handler);
+  return {
     service: "control",
-    handler,
-  });
-  return [
-    route("GET", "", () => ({ status: 200, body: hub.status() })),
-    route("POST", "/drop", (req) => ({ status: 200, body: { dropped: hub.dropSockets(userOf(body(req).user)) } })),
-    route("POST", "/faults", addFault),
-    route("DELETE", "/faults", () => ({ status: 200, body: { cleared: hub.clearFaults() } })),
-  ];
+    routes: [
+      at("GET", "", () => ({ status: 200, body: hub.status() })),
+      at("POST", "/drop", (req) => ({ status: 200, body: { dropped: hub.dropSockets(userOf(body(req).user)) } })),
+      at("POST", "/faults", addFault),
+      at("DELETE", "/faults", () => ({ status: 200, body: { cleared: hub.clearFaults() } })),
+    ],
+  };
 }
