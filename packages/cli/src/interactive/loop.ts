@@ -72,8 +72,8 @@ async function ensureSession(app: App): Promise<boolean> {
     if (!(err instanceof NotSignedInError) && (err as Error).name !== "NotSignedInError") throw err;
   }
   app.out.status(`You are not signed in yet; let's do that now (later, \`${COMMAND} login\` does the same).`);
-  // The paste-the-address sign-in, as before `teams login` learned to ask how (issue 9).
-  await login(app, { browser: false });
+  // The same choice `teams login` offers on a terminal (issue 10: the best available way).
+  await login(app, {});
   await app.session();
   return true;
 }
