@@ -134,6 +134,7 @@ export {
   type UploadSource,
 } from "./services/media/index.js";
 export { MiddleTierService, SHORT_PROFILE_BATCH_SIZE } from "./services/middle-tier.js";
+export { MAX_PICTURE_BYTES, type ProfilePicture } from "./services/middle-tier.js";
 export { NAME_RESOLVER_DEFAULTS, NameResolver, type NameResolverOptions } from "./services/names.js";
 export {
   type DurationOptions,
