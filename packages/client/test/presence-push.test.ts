@@ -64,7 +64,12 @@ describe("pushed presence subscriptions after reconnects and renewals", { timeou
     emu.context.presence.seed(MRI.alice, { device: "Desktop" });
     alice = await signedIn(emu, "alice@contoso.com");
     bob = await signedIn(emu, "bob@contoso.com");
-    listener = await bob.startRealtime({ timings: TEST_TIMINGS, onEvent: (e) => onState.forEach((l) => l(e)) });
+    listener = await bob.startRealtime({
+      timings: TEST_TIMINGS,
+      onEvent: (e) => {
+        for (const l of onState) l(e);
+      },
+    });
     sub = await bob.presence.subscribe(
       [MRI.alice],
       (p) => {
@@ -74,7 +79,9 @@ describe("pushed presence subscriptions after reconnects and renewals", { timeou
       {
         // Short enough that the test sees renewals; each is a real POST.
         resubscribeIntervalMs: 250,
-        onResubscribed: (reason) => onResubscribed.forEach((l) => l(reason)),
+        onResubscribed: (reason) => {
+          for (const l of onResubscribed) l(reason);
+        },
       },
     );
   });
