@@ -1,5 +1,6 @@
 import { escapeJsonForTerminal } from "@teams-api/protocol";
 import type { RetryWait } from "teams-api";
+import { hint } from "../invocation.js";
 import { type Colors, colorEnabled, colors } from "./colors.js";
 import { withSpinner } from "./spinner.js";
 import { renderTable, type TableOptions } from "./table.js";
@@ -66,7 +67,7 @@ export class Output {
 
   /** Status for humans: stderr. */
   status(text: string): void {
-    this.stderr.write(`${text}\n`);
+    this.stderr.write(`${hint(text)}\n`);
   }
 
   success(text: string): void {

@@ -81,6 +81,10 @@ export class RealtimeControl {
           if (e.type !== "presence") return;
           deliver(e.presences.map((p) => parsePresenceItem(p.raw)).filter((i) => i !== undefined));
         }),
+      onConnected: (connected) =>
+        listener.subscribe((e) => {
+          if (e.type === "state" && e.state === "connected" && e.endpoint) connected(e.endpoint.surl);
+        }),
     });
     listener.subscribe((e) => {
       if (e.type === "state" && e.state === "connected" && this.#listener === listener) {
