@@ -152,7 +152,7 @@ describe("chat log", { timeout: 10_000 }, () => {
       message(day, bob, "hi there"),
       message(day + 86_400_000, me, "hello", { editedAt: new Date(day + 86_400_000) }),
       message(day + 86_400_001, bob, "> You: hello\nreply text", {
-        reactions: [{ key: "like", count: 2, users: [bob, me] }],
+        reactions: [{ key: "like", count: 2, users: [bob, me].map((mri) => ({ mri, displayName: "" })) }],
       }),
       message(day + 86_400_002, bob, "gone", { isDeleted: true }),
     ]);
@@ -184,8 +184,8 @@ describe("chat log", { timeout: 10_000 }, () => {
       message(1, bob, `${"long".repeat(80)} 中文🔥 שלום`),
       message(2, me, "x", {
         reactions: [
-          { key: "heart", count: 12, users },
-          { key: "1f525_fire", count: 1, users: [me] },
+          { key: "heart", count: 12, users: users.map((mri) => ({ mri, displayName: "" })) },
+          { key: "1f525_fire", count: 1, users: [{ mri: me, displayName: "" }] },
         ],
       }),
     ]);
