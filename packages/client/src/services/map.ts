@@ -73,7 +73,11 @@ export function messageProperties(wire: WireMessage): WireMessageProperties {
 }
 
 function reactionsFrom(props: WireMessageProperties): Reaction[] {
-  return summarizeReactions(props.emotions).map((r) => ({ key: r.key, count: r.count, users: r.users }));
+  return summarizeReactions(props.emotions).map((r) => ({
+    key: r.key,
+    count: r.count,
+    users: r.users.map((mri) => ({ mri, displayName: "" })),
+  }));
 }
 
 function mentionsFrom(props: WireMessageProperties): Person[] {
@@ -257,7 +261,7 @@ export function toMember(wire: unknown): ConversationMember | undefined {
   return {
     mri: wire["id"],
     role: typeof wire["role"] === "string" ? wire["role"] : "User",
-    ...(name ? { displayName: name } : {}),
+    displayName: name ?? "",
   };
 }
 
@@ -296,6 +300,7 @@ export function toHorizons(wire: unknown): ConsumptionHorizon[] {
     const p = parseHorizon(h["consumptionhorizon"]);
     out.push({
       mri: h["id"],
+      displayName: "",
       ...(p.messageId ? { messageId: p.messageId } : {}),
       ...(p.readAt !== undefined ? { readAt: new Date(p.readAt) } : {}),
     });
