@@ -1,0 +1,201 @@
+/**
+ * The client's real cloud configurations against the emulator answering as Microsoft (issue 7):
+ * `teams-emulator --tls --production-hosts` is the HTTPS proxy (`HTTPS_PROXY`), its local CA is
+ * trusted through `NODE_EXTRA_CA_CERTS`, and the terminal app and the library run with
+ * `TEAMS_CLOUD=enterprise` / `consumer` — no emulator URL anywhere in their configuration. They
+ * sign in, list chats, read a chat over two pages, send, reply, react, edit, delete and say who is
+ * signed in.
+ *
+ * Fails when: a tunnel is asked for a host the emulator does not answer as (a request that would
+ * reach anything but the emulator), a response of the run names the emulator's own address, or a
+ * page of messages was not fetched by following `backwardLink` on the real chat host.
+ */
+import * as assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { ObservedResponse } from "@teams-api/emulator";
+import { findSecret, ROOT, type RunResult, type Sandbox, sandbox } from "./helpers/cli.js";
+
+interface MessageRow {
+  number: number;
+  id: string;
+  text: string;
+  isDeleted: boolean;
+  editedAt: string | null;
+  reactions: Array<{ key: string }>;
+}
+
+function ok(r: RunResult, what: string): RunResult {
+  assert.equal(r.code, 0, `${what} exited ${r.code}: ${r.stderr}`);
+  assert.equal(findSecret(r.stdout + r.stderr), undefined, `${what}: token in output`);
+  return r;
+}
+const json = <T>(r: RunResult): T => JSON.parse(r.stdout) as T;
+
+describe("the real enterprise and consumer configurations through teams-emulator --tls --production-hosts", {
+  timeout: 900_000,
+}, () => {
+  let sb: Sandbox;
+  let dataDir: string;
+  const responses: ObservedResponse[] = [];
+  const tunnels = new Set<string>();
+  const refused: string[] = [];
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "teams-emulator-ca-"));
+    sb = await sandbox({
+      productionHosts: true,
+      tls: { dataDir },
+      observe: {
+        response: (r) => responses.push(r),
+        connect: (target, allowed) => (allowed ? tunnels.add(target) : refused.push(target)),
+      },
+    });
+  });
+  after(async () => {
+    await sb.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("hands the client only the real configuration: the cloud, the proxy and the CA", () => {
+    assert.equal(sb.env.TEAMS_CLOUD, "enterprise");
+    assert.equal(sb.env.HTTPS_PROXY, sb.emulator.origin);
+    assert.match(String(sb.env.NODE_EXTRA_CA_CERTS), /ca\.pem$/);
+    assert.equal(sb.env.TEAMS_LOGIN_URL, undefined);
+    assert.equal(sb.env.TEAMS_BASE_URL, undefined);
+  });
+
+  it("enterprise: sign in, whoami, chats, two pages of messages, send, reply, react, edit, delete", async () => {
+    ok(await sb.login("alice@contoso.com"), "login");
+    const me = json<{ mri: string; displayName: string }>(ok(await sb.run(["whoami"]), "whoami"));
+    assert.equal(me.displayName, "Alice Example");
+    const chats = json<Array<{ title: string }>>(ok(await sb.run(["chats", "-n", "50"]), "chats"));
+    assert.ok(chats.some((c) => c.title === "Bob Example"), "the 1:1 with Bob is listed");
+
+    const pagesBefore = messagePages(responses);
+    const history = json<MessageRow[]>(ok(await sb.run(["messages", "Bob Example", "-n", "250"]), "messages"));
+    assert.equal(history.length, 250);
+    const pages = messagePages(responses).slice(pagesBefore.length);
+    assert.ok(pages.length >= 2, `two pages of messages (got ${pages.length})`);
+    assert.ok(
+      pages.slice(1).every((p) => p.host === "emea.ng.msg.teams.microsoft.com" && /syncState=/.test(p.path)),
+      "later pages follow backwardLink on the home region's chat host",
+    );
+
+    await roundTrip(sb, sb.env, "Bob Example");
+  });
+
+  it("consumer: the personal-account demo user, with TEAMS_CLOUD=consumer", async () => {
+    const env = { ...sb.envFor("grace@outlook.com"), TEAMS_CLOUD: "consumer" };
+    const login = await runWith(sb, env, ["login", "--username", "grace@outlook.com", "--password-stdin"], {
+      input: `${sb.emulator.password}\n`,
+    });
+    ok(login, "consumer login");
+    const me = json<{ displayName: string }>(ok(await runWith(sb, env, ["whoami"]), "whoami"));
+    assert.equal(me.displayName, "Grace Lin");
+    const chats = json<Array<{ title: string }>>(ok(await runWith(sb, env, ["chats"]), "chats"));
+    assert.ok(chats.some((c) => c.title === "Alice Example"), `Grace's chat with Alice: ${JSON.stringify(chats)}`);
+    await roundTrip(sb, env, "Alice Example");
+    assert.ok(
+      responses.some((r) => r.host === "msgapi.teams.live.com"),
+      "the consumer chat service answered on its own host",
+    );
+  });
+
+  it("the library: the same steps for both clouds, reading in pages of 5", async () => {
+    for (const [cloud, user, chat] of [
+      ["enterprise", "bob@contoso.com", "Alice Example"],
+      ["consumer", "grace@outlook.com", "Alice Example"],
+    ] as const) {
+      const r = await library(sb, { ...sb.env, TEAMS_CLOUD: cloud }, user, chat);
+      ok(r, `library (${cloud})`);
+      const seen = JSON.parse(r.stdout) as Record<string, unknown>;
+      assert.equal(seen.read, 10, `${cloud}: two pages of 5`);
+      assert.equal(seen.replied, true);
+      assert.deepEqual(seen.reactions, ["like"]);
+      assert.equal(seen.edited, "library through the proxy (edited)");
+      assert.equal(seen.deleted, true);
+    }
+  });
+
+  it("nothing left the emulator, and no response named its own address", () => {
+    assert.deepEqual(refused, [], "every tunnel the clients asked for was a host the emulator answers as");
+    assert.ok(tunnels.has("login.microsoftonline.com:443"));
+    assert.ok(tunnels.has("teams.microsoft.com:443"));
+    assert.ok(tunnels.has("teams.live.com:443"));
+    assert.ok(responses.length > 50, `the run was observed (${responses.length} responses)`);
+    const own = [new URL(sb.emulator.origin).host, `localhost:${sb.emulator.port}`];
+    for (const r of responses) {
+      const text = `${JSON.stringify(r.headers)}\n${r.body ?? ""}`;
+      for (const needle of own) {
+        assert.ok(!text.includes(needle), `${r.method} https://${r.host}${r.path} names the emulator (${needle})`);
+      }
+    }
+  });
+});
+
+/** GETs of a messages list, in order. */
+function messagePages(all: readonly ObservedResponse[]): ObservedResponse[] {
+  return all.filter((r) => r.method === "GET" && /\/conversations\/[^/]+\/messages(?:\?|$)/.test(r.path));
+}
+
+function runWith(sb: Sandbox, env: NodeJS.ProcessEnv, args: readonly string[], o: { input?: string } = {}) {
+  return sb.run(args, { ...o, env, timeoutMs: 120_000 });
+}
+
+/** send → reply → react → edit → delete in one chat, each checked by reading it back. */
+async function roundTrip(sb: Sandbox, env: NodeJS.ProcessEnv, chat: string): Promise<void> {
+  const list = async (): Promise<MessageRow[]> =>
+    json<MessageRow[]>(ok(await runWith(sb, env, ["messages", chat, "-n", "5"]), `messages ${chat}`));
+  const sent = json<{ id: string }>(ok(await runWith(sb, env, ["send", chat, "through the proxy"]), "send"));
+  let n = (await list()).find((m) => m.id === sent.id)?.number;
+  assert.ok(n, "the sent message is listed");
+  const reply = json<{ id: string }>(ok(await runWith(sb, env, ["reply", chat, String(n), "a reply"]), "reply"));
+  n = (await list()).find((m) => m.id === sent.id)!.number;
+  ok(await runWith(sb, env, ["react", chat, String(n), "like"]), "react");
+  ok(await runWith(sb, env, ["edit", chat, String(n), "through the proxy, edited"]), "edit");
+  let rows = await list();
+  const edited = rows.find((m) => m.id === sent.id)!;
+  assert.equal(edited.text, "through the proxy, edited");
+  assert.deepEqual(
+    edited.reactions.map((r) => r.key),
+    ["like"],
+  );
+  assert.ok(rows.some((m) => m.id === reply.id && /a reply/.test(m.text)), "the reply is listed");
+  ok(await runWith(sb, env, ["delete", chat, sent.id]), "delete");
+  rows = await list();
+  assert.equal(rows.find((m) => m.id === sent.id)?.isDeleted, true);
+}
+
+/** The library fixture in a child process with the given environment (password on stdin). */
+function library(sb: Sandbox, env: NodeJS.ProcessEnv, user: string, chat: string): Promise<RunResult> {
+  const script = join(ROOT, "packages", "cli", "test", "fixtures", "library-run.ts");
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", script, user, chat], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  return new Promise((resolve, reject) => {
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`library run did not finish in time: ${stderr.slice(0, 500)}`));
+    }, 180_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(`${sb.emulator.password}\n`);
+  });
+}
