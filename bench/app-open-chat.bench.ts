@@ -80,7 +80,12 @@ const bench: Benchmark = {
           colors(true),
         );
         ui.start();
-        const view = new ChatView({ app, ui, client, me }, { id: chat.id, title: "Five thousand" }, ["Chat"], () => {});
+        const view = new ChatView(
+          { app, ui, client, me, push: { ready: Promise.resolve(undefined), failed: "not used here" } },
+          { id: chat.id, title: "Five thousand" },
+          ["Chat"],
+          () => {},
+        );
         ui.show(view);
         await view.open();
         ui.renderNow();

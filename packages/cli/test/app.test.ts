@@ -36,6 +36,33 @@ function assertFits(t: Tmux, columns: number): void {
   for (const l of lines) assert.ok(displayWidth(l) <= columns, `a line is wider than ${columns}: ${JSON.stringify(l)}`);
 }
 
+/** Picks "Paste the address from a browser" in the sign-in choice. */
+async function pasteWay(t: Tmux): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    const active =
+      t
+        .screen()
+        .split("\n")
+        .filter((l) => l.startsWith("❯"))
+        .at(-1) ?? "";
+    if (active.includes("Paste the address")) {
+      t.keys("Enter");
+      return;
+    }
+    t.keys("Down");
+    await t.waitFor(
+      (s) =>
+        (s
+          .split("\n")
+          .filter((l) => l.startsWith("❯"))
+          .at(-1) ?? "") !== active,
+      5_000,
+      "the cursor to move",
+    );
+  }
+  throw new Error(`no paste way in:\n${t.screen()}`);
+}
+
 /** The short number the log shows at the left of the newest message matching `text`. */
 function numberOf(screen: string, text: RegExp): string {
   const line = screen
@@ -61,6 +88,9 @@ describe("the interactive app in a terminal", { timeout: 300_000 }, () => {
   it("with no session, signs in right there, then shows the header and the main menu", async () => {
     t = await Tmux.start({ ...sb.env }, ROOT);
     t.run(CLI);
+    // The same choice `teams login` offers; the test takes the paste-the-address way.
+    await t.waitFor("How do you want to sign in?", 30_000);
+    await pasteWay(t);
     const screen = await t.waitFor("Paste the address here", 30_000);
     assert.match(screen, /npx teams login/, "the hint names the command as it can be run");
     const url = /(http:\/\/127\.0\.0\.1:\d+\/login\/\S+)/.exec(screen)?.[1];
@@ -121,10 +151,13 @@ describe("the interactive app in a terminal", { timeout: 300_000 }, () => {
     await t.waitFor(/\d+ \d\d:\d\d {2}(You|Bob Example) /, 20_000, "the history");
     assert.doesNotMatch(screen, /8:orgid|@unq\.gbl|@thread/);
 
-    // Bob writes; it appears with no key pressed.
+    // Live push is connected (the status line says so), and Bob's message appears within 1 s with no key pressed.
+    await t.waitFor(/● live/, 20_000, "push connected");
     const ping = `ping ${Date.now()}`;
     assert.equal((await sb.runAs("bob@contoso.com", ["send", "Alice Example", ping])).code, 0);
+    const sent = Date.now();
     screen = await t.waitFor(new RegExp(`Bob Example\\s+${ping}`), 15_000, "Bob's message, live");
+    assert.ok(Date.now() - sent < 1000, `Bob's message took ${Date.now() - sent} ms to appear`);
 
     // Send.
     const text = `hello from the app ${Date.now()}`;
@@ -269,6 +302,8 @@ describe("the interactive app in a terminal", { timeout: 300_000 }, () => {
     await t.waitFor("? A short name for the new account");
     t.type("bob");
     t.keys("Enter");
+    await t.waitFor((s) => s.split("How do you want to sign in?").length > 2, 30_000, "the sign-in choice again");
+    await pasteWay(t);
     const screen = await t.waitFor((s) => s.split("Paste the address here").length > 2, 30_000, "a second sign-in");
     const url = [...screen.matchAll(/(http:\/\/127\.0\.0\.1:\d+\/login\/\S+)/g)].at(-1)?.[1];
     assert.ok(url, "the sign-in address is shown");

@@ -16,7 +16,7 @@ function ok(r: RunResult, what: string): RunResult {
   return r;
 }
 
-describe("hardening at the terminal", { timeout: 120_000 }, () => {
+describe("hardening at the terminal", { timeout: 600_000 }, () => {
   let sb: Sandbox;
   before(async () => {
     sb = await sandbox();

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { reactionKeyFromInput, reactionLabel } from "@teams-api/protocol";
 import {
   AuthenticationError,
   InvalidArgumentError,
@@ -11,7 +12,6 @@ import {
 import { describeError, EXIT, exitCodeFor, UsageError } from "../src/errors.js";
 import { colorEnabled } from "../src/render/colors.js";
 import { Output } from "../src/render/output.js";
-import { reactionKeyFromInput, reactionLabel } from "../src/render/reactions.js";
 import { redact } from "../src/render/redact.js";
 import { oneLine, sanitizeTerminalText, truncate } from "../src/render/sanitize.js";
 import { SPINNER_DELAY_MS, withSpinner } from "../src/render/spinner.js";
@@ -88,6 +88,9 @@ describe("colours and reactions", () => {
     assert.equal(reactionKeyFromInput("❤️"), "heart");
     assert.equal(reactionKeyFromInput("Laugh"), "laugh");
     assert.equal(reactionKeyFromInput("🔥"), "1f525_fire");
+    assert.equal(reactionKeyFromInput("🐎"), "1f40e_horse");
+    assert.equal(reactionKeyFromInput("partyparrot;0-weu-d1-abc"), "partyparrot;0-weu-d1-abc");
+    assert.equal(reactionKeyFromInput("lol"), undefined);
   });
 });
 

@@ -134,7 +134,7 @@ export {
   type UploadSource,
 } from "./services/media/index.js";
 export { MiddleTierService, SHORT_PROFILE_BATCH_SIZE } from "./services/middle-tier.js";
-export { joinNames, NAME_RESOLVER_DEFAULTS, NameResolver, type NameResolverOptions } from "./services/names.js";
+export { NAME_RESOLVER_DEFAULTS, NameResolver, type NameResolverOptions } from "./services/names.js";
 export {
   type DurationOptions,
   PRESENCE_DEFAULTS,

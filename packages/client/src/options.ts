@@ -127,16 +127,13 @@ export interface TestHooks {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-/** Defaults for every option that has a plain value. */
+/** Defaults for every user-facing option that has a plain value (the token store keeps its own). */
 export const DEFAULT_OPTIONS = {
   cloud: "enterprise",
   timeout: 30_000,
   maxRetries: 3,
   refreshAheadMs: 5 * 60_000,
   loginTimeout: 5 * 60_000,
-  tokenFileName: "session.json",
-  configDirName: "teams-api",
-  keyringTimeoutMs: 3_000,
   deadline: 120_000,
   maxResponseBytes: 32 * 1024 * 1024,
 } as const;

@@ -1,5 +1,5 @@
 /**
- * Issue B round trips: each operation done by one signed-in user and seen by another, over real
+ * Changing a conversation, round trip: each operation done by one signed-in user and seen by another, over real
  * loopback HTTP against the emulator; bad input fails with a typed error before or at the service.
  */
 import * as assert from "node:assert/strict";

@@ -1,5 +1,5 @@
 /**
- * Issue A, reading: conversations, messages and details against the emulator's demo world, over
+ * Reading: conversations, messages and details against the emulator's demo world, over
  * real loopback HTTP.
  */
 import * as assert from "node:assert/strict";

@@ -32,7 +32,7 @@ import { ESCAPE_LADEN, type HostileServer, hostileServer, MiB } from "./hostile-
 const here = dirname(fileURLToPath(import.meta.url));
 const TERMINAL_UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
-describe("hostile server: bounded answers, deadlines, sanitized errors", { timeout: 120_000 }, () => {
+describe("hostile server: bounded answers, deadlines, sanitized errors", { timeout: 300_000 }, () => {
   let hostile: HostileServer;
   const transport = (extra: Partial<Parameters<typeof createTransport>[0]> = {}) =>
     createTransport({ fetch: (i, init) => fetch(i, init), redactor: new Redactor(), maxRetries: 0, ...extra });
@@ -155,7 +155,7 @@ describe("hostile server: bounded answers, deadlines, sanitized errors", { timeo
   });
 });
 
-describe("hostile server: paging, sign-in form, session file", { timeout: 120_000 }, () => {
+describe("hostile server: paging, sign-in form, session file", { timeout: 300_000 }, () => {
   let emu: Emulator;
   let hostile: HostileServer;
   let dir: string;

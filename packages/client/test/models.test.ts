@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { joinNames } from "@teams-api/protocol";
 import { ProtocolError } from "../src/errors.js";
 import {
   parseHorizon,
@@ -17,7 +18,7 @@ import {
   toProfile,
   toTenant,
 } from "../src/services/map.js";
-import { joinNames } from "../src/services/names.js";
+import { NAME_RESOLVER_DEFAULTS } from "../src/services/names.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const samplesDir = join(here, "../../../../shared/protocol/samples");
@@ -267,9 +268,12 @@ describe("read state and middle tier", () => {
   });
 
   it("joins names for untitled group chats", () => {
-    assert.equal(joinNames(["Dana"]), "Dana");
-    assert.equal(joinNames(["Dana", "Evan"]), "Dana and Evan");
-    assert.equal(joinNames(["Dana", "Evan", "Frank"]), "Dana, Evan and Frank");
-    assert.equal(joinNames(["Dana", "Evan", "Frank", "Bob"]), "Dana, Evan and 2 others");
+    const title = (names: string[]): string => joinNames(names, NAME_RESOLVER_DEFAULTS.titleNames);
+    assert.equal(title(["Dana"]), "Dana");
+    assert.equal(title(["Dana", "Evan"]), "Dana and Evan");
+    assert.equal(title(["Dana", "Evan", "Frank"]), "Dana, Evan and Frank");
+    assert.equal(title(["Dana", "Evan", "Frank", "Bob"]), "Dana, Evan and 2 others");
+    assert.equal(joinNames(["A", "B", "C", "D"]), "A, B, C and D");
+    assert.equal(joinNames(["A", "B", "C", "D", "E"]), "A, B, C and 2 others");
   });
 });

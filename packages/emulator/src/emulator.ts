@@ -5,7 +5,7 @@ import { EmulatorClock } from "./control/clock.js";
 import { type HostTable, loopbackHosts, type MountedRoute, mountedRoutes, productionHosts } from "./hosts.js";
 import { createAuthenticator } from "./http/auth.js";
 import { FaultController } from "./http/faults.js";
-import { createRequestListener, createUpgradeListener } from "./http/server.js";
+import { createRequestListener, createUpgradeListener, type RequestRecord } from "./http/server.js";
 import { buildServices } from "./services/index.js";
 import type { TokenLifetimes } from "./services/login/tokens.js";
 import type { TrouterTimings } from "./services/trouter/hub.js";
@@ -27,6 +27,8 @@ export interface EmulatorOptions {
   lifetimes?: Partial<TokenLifetimes>;
   /** Access log sink. @default silent */
   log?: (line: string) => void;
+  /** Called for every answered request (method, path and query, body, credential header names). */
+  onRequest?: (record: RequestRecord) => void;
   /** Random source for fault ratios. @default Math.random */
   random?: () => number;
   /** Trouter timings (ACK redelivery, heartbeats, gzip threshold). @default DEFAULT_TROUTER_TIMINGS */
@@ -108,7 +110,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 
   const server = createServer(
-    createRequestListener({ hosts: () => hosts, authenticate: createAuthenticator(context), faults, log }),
+    createRequestListener({
+      hosts: () => hosts,
+      authenticate: createAuthenticator(context),
+      faults,
+      log,
+      ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+    }),
   );
   server.on(
     "upgrade",

@@ -18,7 +18,7 @@ import { ALICE, ChatWorld, FALCON, messagePath, messagesPath } from "./chat-help
 const deep = (n: number): string => `${"[".repeat(n)}${"]".repeat(n)}`;
 const deepObject = (n: number): string => `${'{"a":'.repeat(n)}1${"}".repeat(n)}`;
 
-describe("request body limits", { timeout: 120_000 }, () => {
+describe("request body limits", { timeout: 300_000 }, () => {
   let world: ChatWorld;
   before(async () => {
     world = await ChatWorld.start();

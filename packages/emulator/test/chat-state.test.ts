@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type ChatEvent, ChatState, isValidEmotionKey } from "../src/state/chat.js";
+import { isValidEmotionKey } from "@teams-api/protocol";
+import { type ChatEvent, ChatState } from "../src/state/chat.js";
 import { Directory } from "../src/state/directory.js";
 import { seedDemoChats } from "../src/state/seed.js";
 import { ALICE, ALICE_BOB, BOB, CAROL, FALCON, FRANK, type Json, TIMESTAMP_7 } from "./chat-helpers.js";

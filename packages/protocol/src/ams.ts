@@ -4,6 +4,7 @@
  * (§5.5, §8.4). The client's media service and the emulator's AMS both use these; neither builds a
  * path or a piece of markup on its own.
  */
+import { bearerFromAuthorization } from "./auth-headers.js";
 import { escapeHtml } from "./content/escape.js";
 import { childNamed, childText, readXml } from "./content/xml.js";
 
@@ -85,8 +86,8 @@ export function parseAmsCredential(authorization: string | undefined, cookie: st
   const auth = authorization?.trim() ?? "";
   const skype = /^skype_token\s+(\S+)$/i.exec(auth);
   if (skype) return { kind: "skype_token", token: skype[1]! };
-  const bearer = /^Bearer\s+(\S+)$/i.exec(auth);
-  if (bearer) return { kind: "bearer", token: bearer[1]! };
+  const bearer = bearerFromAuthorization(auth);
+  if (bearer) return { kind: "bearer", token: bearer };
   const c = /(?:^|;\s*)skypetoken_asm=([^;\s]+)/.exec(cookie ?? "");
   if (c) return { kind: "cookie", token: c[1]! };
   return { kind: "none" };

@@ -47,5 +47,5 @@ export function chatPath<T extends ChatPathTemplate>(template: T, params: Record
  * named group of one segment, and `ME` also matches `me` (clients write both).
  */
 export function chatPathPattern(template: ChatPathTemplate): string {
-  return template.replace("/users/ME", "/users/(?:ME|me)").replace(/:([A-Za-z]+)/g, "(?<$1>[^/]+)");
+  return template.replace(/:([A-Za-z]+)/g, "(?<$1>[^/]+)").replace("/users/ME", "/users/(?:ME|me)");
 }

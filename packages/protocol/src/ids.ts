@@ -93,8 +93,15 @@ let idPool = new Uint8Array(0);
 let idPoolView = new DataView(idPool.buffer);
 let idPoolOffset = 0;
 
-/** A fresh clientmessageid: a random 19-digit numeric string, the form the web client sends (§2.8). */
-export function newClientMessageId(): string {
+/**
+ * A fresh clientmessageid: a random 19-digit numeric string, the form the web client sends (§2.8).
+ * With `random` (a seeded generator of [0, 1) numbers), the same sequence gives the same ids.
+ */
+export function newClientMessageId(random?: () => number): string {
+  if (random) {
+    const high = BigInt(Math.floor(random() * 8e9)) * 1_000_000_000n;
+    return String(1_000_000_000_000_000_000n + high + BigInt(Math.floor(random() * 1e9)));
+  }
   if (idPoolOffset + 8 > idPool.length) {
     idPool = globalThis.crypto.getRandomValues(new Uint8Array(2048));
     idPoolView = new DataView(idPool.buffer);
@@ -108,4 +115,15 @@ export function newClientMessageId(): string {
 /** What a clientmessageid may be: the idempotency key of a send. */
 export function isClientMessageId(id: unknown): id is string {
   return typeof id === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(id);
+}
+
+/**
+ * Is this URL host name the local machine? `localhost`, IPv6 `[::1]` and the whole `127.0.0.0/8`
+ * block. Plain http and loopback redirect URIs are allowed there only (the emulator; AAD's
+ * native-client redirects).
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  return (
+    hostname === "localhost" || hostname === "[::1]" || hostname === "::1" || /^127\.\d+\.\d+\.\d+$/.test(hostname)
+  );
 }

@@ -1,4 +1,5 @@
 export * from "./ams.js";
+export * from "./auth-headers.js";
 export * from "./chat-paths.js";
 export * from "./constants.js";
 export * from "./content/index.js";

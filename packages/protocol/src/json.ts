@@ -4,6 +4,11 @@
  * never throw on malformed input.
  */
 
+/** A JSON object: not null, not an array. */
+export function isJsonObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
 /** Parses a value that may be JSON-encoded in a string. Returns `fallback` for empty or malformed input. */
 export function parseMaybeJson<T>(value: unknown, fallback: T): T {
   if (value === undefined || value === null || value === "") return fallback;

@@ -195,3 +195,64 @@ describe("escapeJsonForTerminal", () => {
     );
   });
 });
+
+describe("sanitizeTerminalText: which printable text survives a broken sequence (mutation gaps)", () => {
+  const cases: Array<[string, string, { allowNewlines?: boolean; allowTabs?: boolean }?]> = [
+    // ESC followed by something that is not a sequence: the ESC goes, the character is judged alone.
+    ["a\x1bé", "aé"],
+    ["a\x1b\x7f b", "a b"],
+    ["a\x1b\x01b", "ab"],
+    // A CSI cut short by ESC, by a control, or by non-ASCII.
+    ["a\x1b[12\x1b[31mb", "ab"],
+    ["a\x1b[12\x1b7b", "ab"],
+    ["a\x1b[1éb", "aéb"],
+    ["a\x1b[1\nb", "a\nb"],
+    // ESC with intermediates: several intermediates, then a final; or cut short.
+    ["a\x1b( !Bb", "ab"],
+    ["a\x1b(éb", "aéb"],
+    ["a\x1b(\x1b[mb", "ab"],
+    // OSC and DCS ended by another ESC (which starts a sequence of its own), by CAN or SUB.
+    ["a\x1b]0;t\x1b[31mb", "ab"],
+    ["a\x1bPq\x1b7b", "ab"],
+    ["a\x1b]0;t\x1bxb", "ab"],
+    ["a\x1b]0;t\x18b", "ab"],
+    ["a\x1bPxx\x1ab", "ab"],
+    // BEL ends an OSC but not a DCS.
+    ["a\x1b]0;x\x07b", "ab"],
+    ["a\x1bPxx\x07yy\x1b\\b", "ab"],
+    ["a\x1b]8;;u\x1b\\b", "ab"],
+    // 8-bit introducers: SOS, PM, APC, DCS, OSC strings up to 8-bit ST; 8-bit CSI.
+    ["a\x98payload\x9cb", "ab"],
+    ["a\x9epm\x9cb", "ab"],
+    ["a\x9fapc\x9cb", "ab"],
+    ["a\x90dcs\x9cb", "ab"],
+    ["a\x9d0;t\x9cb", "ab"],
+    ["a\x9b31mb", "ab"],
+    ["a\x85b", "ab"],
+    // Unterminated sequences swallow the rest, as a terminal would.
+    ["a\x1b]0;title", "a"],
+    ["a\x1bPq", "a"],
+    ["a\x1b", "a"],
+    ["a\x1b[", "a"],
+    // Line ends, tabs and separators by option.
+    ["a\r\nb", "a b", { allowNewlines: false }],
+    ["a\rb", "a b", { allowNewlines: false }],
+    ["a\rb", "ab"],
+    ["a\r\nb", "a\nb"],
+    ["a\tb", "a\tb", { allowTabs: true }],
+    ["a\tb", "a b"],
+    ["a\u2028b", "a b", { allowNewlines: false }],
+    ["a\u2029b", "a\nb"],
+    // Surrogates, and the printable neighbours of the bidi ranges.
+    ["a\ud800b", "a\ufffdb"],
+    ["a\udc00b", "a\ufffdb"],
+    ["\ud83d\ude00", "\ud83d\ude00"],
+    ["a\u202ab\u2066c", "abc"],
+    ["x\u202fy\u2065z", "x\u202fy\u2065z"],
+  ];
+  for (const [input, expected, options] of cases) {
+    it(`${JSON.stringify(input)}${options ? ` ${JSON.stringify(options)}` : ""} → ${JSON.stringify(expected)}`, () => {
+      assert.equal(sanitizeTerminalText(input, options), expected);
+    });
+  }
+});

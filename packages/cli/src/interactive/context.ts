@@ -1,4 +1,4 @@
-import type { Identity, TeamsClient } from "teams-api";
+import type { Identity, RealtimeListener, TeamsClient } from "teams-api";
 import type { App } from "../app.js";
 import { describeError, isAuthFailure } from "../errors.js";
 import { isCancel, type Ui } from "./ui.js";
@@ -12,6 +12,14 @@ export interface Ctx {
   ui: Ui;
   client: TeamsClient;
   me: Identity;
+  /** Live push: connecting while `ready` is pending; `listener` once connected, `failed` says why not. */
+  push: PushState;
+}
+
+export interface PushState {
+  ready: Promise<RealtimeListener | undefined>;
+  listener?: RealtimeListener;
+  failed?: string;
 }
 
 /** Says why something failed in the status line: cancelled, session expired, or the error's sentence. */

@@ -3,8 +3,9 @@
  * push when the client has it; otherwise by polling the newest page (which also catches edits and
  * reactions on recent messages), and the status line says so.
  */
-import type { Message } from "teams-api";
-import type { Ctx } from "./context.js";
+import type { Message, RealtimeEvent, RealtimeListener } from "teams-api";
+import { describeError } from "../errors.js";
+import type { Ctx, PushState } from "./context.js";
 
 export const POLL_MS = 3_000;
 
@@ -15,12 +16,16 @@ export interface LiveHandlers {
   typing?(mri: string): void;
   /** A poll failed (shown, then retried). */
   error?(err: unknown): void;
+  /** The feed's mode or reason changed (redraw the status line). */
+  changed?(): void;
+  /** Fetch the newest page once (after switching feeds). */
+  resync?(): void;
 }
 
 export interface LiveFeed {
-  readonly mode: "push" | "polling";
+  mode: "push" | "polling";
   /** Why push is not in use (shown in the status line). */
-  readonly reason?: string;
+  reason?: string;
   stop(): void;
 }
 
@@ -57,7 +62,68 @@ export function pollConversation(
   };
 }
 
-/** The best live feed available for a conversation. */
+/** Starts live push for the app; never rejects (the reason is kept for the status line). */
+export function startPush(ctx: Pick<Ctx, "client">): PushState {
+  const state: PushState = { ready: Promise.resolve(undefined) };
+  state.ready = ctx.client
+    .startRealtime({ includeOwn: true })
+    .then((listener) => {
+      state.listener = listener;
+      return listener;
+    })
+    .catch((err: unknown) => {
+      state.failed = `push failed: ${describeError(err)}`;
+      return undefined;
+    });
+  return state;
+}
+
+/** Delivers one conversation's pushed events to the handlers; returns the unsubscribe. */
+function subscribe(listener: RealtimeListener, conversationId: string, handlers: LiveHandlers): () => void {
+  return listener.subscribe((e: RealtimeEvent) => {
+    if (!("conversationId" in e) || e.conversationId !== conversationId) return;
+    if (e.type === "message" || e.type === "edit" || e.type === "delete" || e.type === "reaction") {
+      handlers.messages([e.message]);
+    } else if (e.type === "typing" && !e.stopped) handlers.typing?.(e.from.mri);
+  });
+}
+
+/**
+ * The best live feed for a conversation: push when connected; otherwise polling (with the reason
+ * shown), switching to push as soon as it connects.
+ */
 export function watchConversation(ctx: Ctx, conversationId: string, handlers: LiveHandlers): LiveFeed {
-  return pollConversation(ctx, conversationId, handlers, "push is not available in this version");
+  const push = ctx.push;
+  if (push.listener) {
+    const off = subscribe(push.listener, conversationId, handlers);
+    return { mode: "push", stop: off };
+  }
+  let stopped = false;
+  let off: (() => void) | undefined;
+  let poll = pollConversation(ctx, conversationId, handlers, push.failed ?? "connecting to push…");
+  const feed: { mode: "push" | "polling"; reason?: string; stop(): void } = {
+    mode: "polling",
+    reason: poll.reason ?? "",
+    stop() {
+      stopped = true;
+      poll.stop();
+      off?.();
+    },
+  };
+  void push.ready.then((listener) => {
+    if (stopped) return;
+    if (!listener) {
+      feed.reason = push.failed ?? "push is not available";
+      handlers.changed?.();
+      return;
+    }
+    poll.stop();
+    poll = { mode: "polling", stop() {} };
+    off = subscribe(listener, conversationId, handlers);
+    feed.mode = "push";
+    handlers.changed?.();
+    // Anything that arrived while switching.
+    handlers.resync?.();
+  });
+  return feed;
 }

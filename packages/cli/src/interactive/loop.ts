@@ -8,6 +8,7 @@ import { App } from "../app.js";
 import { run as login } from "../commands/auth/login.js";
 import { oneLine } from "../render/sanitize.js";
 import { COMMAND, type Ctx } from "./context.js";
+import { startPush } from "./live.js";
 import { menu } from "./menu.js";
 import { type AccountsResult, accountsScreen, SIGNED_OUT } from "./screens/accounts.js";
 import { conversationsScreen, readScreen, sendScreen } from "./screens/chats.js";
@@ -71,8 +72,8 @@ async function ensureSession(app: App): Promise<boolean> {
     if (!(err instanceof NotSignedInError) && (err as Error).name !== "NotSignedInError") throw err;
   }
   app.out.status(`You are not signed in yet; let's do that now (later, \`${COMMAND} login\` does the same).`);
-  // The paste-the-address sign-in, as before `teams login` learned to ask how (issue 9).
-  await login(app, { browser: false });
+  // The same choice `teams login` offers on a terminal (issue 10: the best available way).
+  await login(app, {});
   await app.session();
   return true;
 }
@@ -97,7 +98,7 @@ async function runApp(app: App, options: InteractiveOptions): Promise<AccountsRe
   const me = await app.out.spin("Loading your profile…", client.whoami());
   const ui = new Ui(new Term(), app.out.c);
   ui.who = `${oneLine(me.displayName)} `;
-  const ctx: Ctx = { app, ui, client, me };
+  const ctx: Ctx = { app, ui, client, me, push: startPush({ client }) };
   ui.start();
   // While the app runs, this is a running Teams client: the presence endpoint says so.
   void client.presence
@@ -125,6 +126,6 @@ async function runApp(app: App, options: InteractiveOptions): Promise<AccountsRe
     }
   } finally {
     ui.stop();
-    await client.presence.stop().catch(() => {});
+    await Promise.all([client.presence.stop().catch(() => {}), client.stopRealtime().catch(() => {})]);
   }
 }

@@ -1,7 +1,6 @@
-import { formatBytes } from "@teams-api/protocol";
+import { formatBytes, reactionLabel } from "@teams-api/protocol";
 import type { Attachment, Message } from "teams-api";
 import type { Colors } from "./colors.js";
-import { reactionLabel } from "./reactions.js";
 import { oneLine, sanitizeTerminalText } from "./sanitize.js";
 import { shortTime } from "./time.js";
 

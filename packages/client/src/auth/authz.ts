@@ -3,7 +3,7 @@
  * ([DISAGREE] §1.8), so all three are accepted: the `skypeToken` object (MXG), the enterprise
  * `tokens` object, and a flat `skypeToken` string with `skypeTokenExpiresIn`.
  */
-import type { RegionGtms, SkypeTokenClaims } from "@teams-api/protocol";
+import { isJsonObject, type RegionGtms, type SkypeTokenClaims } from "@teams-api/protocol";
 import { decodeJwt } from "jose";
 import { ProtocolError } from "../errors.js";
 
@@ -19,7 +19,6 @@ export interface SkypeSession {
   readonly region: string | undefined;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 const num = (v: unknown): number | undefined => {
   const n = typeof v === "string" ? Number(v) : v;
@@ -37,15 +36,15 @@ export function skypeTokenClaims(token: string): Partial<SkypeTokenClaims> | und
 
 /** Parses any of the three authz answer shapes. Throws ProtocolError (without the body) otherwise. */
 export function parseAuthzResponse(body: unknown, now: number): SkypeSession {
-  if (!isObject(body)) throw new ProtocolError("The Teams sign-in service (authz) answered without a JSON object.");
+  if (!isJsonObject(body)) throw new ProtocolError("The Teams sign-in service (authz) answered without a JSON object.");
   let token: string | undefined;
   let expiresIn: number | undefined;
   let skypeId: string | undefined;
   let signinName: string | undefined;
-  if (isObject(body.tokens)) {
+  if (isJsonObject(body.tokens)) {
     token = str(body.tokens.skypeToken) ?? str(body.tokens.skypetoken);
     expiresIn = num(body.tokens.expiresIn);
-  } else if (isObject(body.skypeToken)) {
+  } else if (isJsonObject(body.skypeToken)) {
     token = str(body.skypeToken.skypetoken) ?? str(body.skypeToken.skypeToken);
     expiresIn = num(body.skypeToken.expiresIn);
     skypeId = str(body.skypeToken.skypeid);
@@ -56,7 +55,7 @@ export function parseAuthzResponse(body: unknown, now: number): SkypeSession {
   }
   if (!token) throw new ProtocolError("The Teams sign-in service (authz) answered without a skypetoken.");
   const gtms = body.regionGtms;
-  if (!isObject(gtms) || typeof gtms.chatService !== "string") {
+  if (!isJsonObject(gtms) || typeof gtms.chatService !== "string") {
     throw new ProtocolError("The Teams sign-in service (authz) answered without a service map (regionGtms).");
   }
   const regionGtms: RegionGtms = { chatService: gtms.chatService, middleTier: str(gtms.middleTier) ?? "" };

@@ -3,7 +3,7 @@
  * (cloud, account kind, tenant, name), and cached tokens with their expiry plus the regionGtms map.
  * Loading validates every field; anything malformed is "no session", never a crash.
  */
-import type { RegionGtms } from "@teams-api/protocol";
+import { isJsonObject, type RegionGtms } from "@teams-api/protocol";
 import type { AccountKind, CloudName } from "./profiles.js";
 
 export interface CachedToken {
@@ -45,10 +45,9 @@ export interface Session {
 
 const VERSION = 1;
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 const optStr = (v: unknown): v is string | undefined => v === undefined || typeof v === "string";
 const isCached = (v: unknown): v is CachedToken =>
-  isObject(v) &&
+  isJsonObject(v) &&
   typeof v.token === "string" &&
   v.token !== "" &&
   typeof v.expiresAt === "number" &&
@@ -84,7 +83,7 @@ export function parseSession(text: string | undefined): Session | undefined {
   } catch {
     return undefined;
   }
-  if (!isObject(raw) || raw.version !== VERSION) return undefined;
+  if (!isJsonObject(raw) || raw.version !== VERSION) return undefined;
   const { cloud, loginUrl, baseUrl, kind, tenantId, clientId, refreshToken } = raw;
   if (cloud !== "enterprise" && cloud !== "consumer" && cloud !== "emulator") return undefined;
   if (kind !== "enterprise" && kind !== "consumer") return undefined;
@@ -94,22 +93,22 @@ export function parseSession(text: string | undefined): Session | undefined {
   if (!optStr(tenantId)) return undefined;
 
   const account: AccountInfo = {};
-  if (isObject(raw.account)) {
+  if (isJsonObject(raw.account)) {
     const a = raw.account;
     if (typeof a.name === "string") account.name = a.name;
     if (typeof a.username === "string") account.username = a.username;
     if (typeof a.oid === "string") account.oid = a.oid;
   }
   const accessTokens: Record<string, CachedToken> = {};
-  if (isObject(raw.accessTokens)) {
+  if (isJsonObject(raw.accessTokens)) {
     for (const [aud, v] of Object.entries(raw.accessTokens)) {
       if (isCached(v)) accessTokens[aud] = { token: v.token, expiresAt: v.expiresAt };
     }
   }
   let skype: CachedSkypeToken | undefined;
   const sk = raw.skype;
-  const skGtms = isObject(sk) ? sk.regionGtms : undefined;
-  if (isCached(sk) && isObject(skGtms) && typeof skGtms.chatService === "string") {
+  const skGtms = isJsonObject(sk) ? sk.regionGtms : undefined;
+  if (isCached(sk) && isJsonObject(skGtms) && typeof skGtms.chatService === "string") {
     const gtms: RegionGtms = { chatService: skGtms.chatService, middleTier: "" };
     for (const [k, v] of Object.entries(skGtms)) if (typeof v === "string") gtms[k] = v;
     const s = sk as unknown as Record<string, unknown>;

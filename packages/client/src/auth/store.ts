@@ -9,7 +9,14 @@ import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { TeamsError } from "../errors.js";
 import type { Env } from "../http/fetch.js";
-import { DEFAULT_OPTIONS } from "../options.js";
+
+/** Where and how long the token store looks: `$XDG_CONFIG_HOME/<configDirName>/<tokenFileName>`, the keyring's answer time. */
+export const STORE_DEFAULTS = {
+  configDirName: "teams-api",
+  tokenFileName: "session.json",
+  /** GUIDE §2: the keyring is used when it answers within 3 s. */
+  keyringTimeoutMs: 3_000,
+} as const;
 
 /** Opens without following a symlink at the last path component (O_NOFOLLOW where the OS has it). */
 const READ_NOFOLLOW = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
@@ -31,7 +38,7 @@ export function defaultTokenFile(env: Env): string {
   if (env.TEAMS_TOKEN_FILE) return env.TEAMS_TOKEN_FILE;
   const home = env.HOME || homedir();
   const config = env.XDG_CONFIG_HOME || join(home, ".config");
-  return join(config, DEFAULT_OPTIONS.configDirName, DEFAULT_OPTIONS.tokenFileName);
+  return join(config, STORE_DEFAULTS.configDirName, STORE_DEFAULTS.tokenFileName);
 }
 
 /** Keeps the session in memory only. */
@@ -130,7 +137,7 @@ export class FileTokenStore implements TokenStore {
 
   async #tightenDir(createdHere: boolean): Promise<void> {
     const dir = dirname(this.path);
-    if (!createdHere && basename(dir) !== DEFAULT_OPTIONS.configDirName) return;
+    if (!createdHere && basename(dir) !== STORE_DEFAULTS.configDirName) return;
     const info = await stat(dir);
     const uid = process.getuid?.();
     if (uid !== undefined && info.uid !== uid) return;
@@ -176,7 +183,7 @@ export class KeyringTokenStore implements TokenStore {
   /** A keyring store if the module loads and the keyring answers a read within `timeoutMs`; else undefined. */
   static async open(
     account: string,
-    timeoutMs: number = DEFAULT_OPTIONS.keyringTimeoutMs,
+    timeoutMs: number = STORE_DEFAULTS.keyringTimeoutMs,
   ): Promise<KeyringTokenStore | undefined> {
     try {
       const mod = (await withDeadline(timeoutMs, () => import("@napi-rs/keyring"))) as {

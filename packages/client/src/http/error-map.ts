@@ -2,6 +2,7 @@
  * Turns an error answer into the typed error of errors.ts: status → class, the service's request id,
  * its own error code from whichever body shape it speaks (PROTOCOL.md §9.2), a one-line message.
  */
+import { isJsonObject } from "@teams-api/protocol";
 import {
   AuthenticationError,
   BadRequestError,
@@ -14,6 +15,7 @@ import {
   ServerError,
   TeamsApiError,
 } from "../errors.js";
+import { readCapped } from "./body.js";
 import type { Redactor } from "./redact.js";
 import { retryAfterFromHeaders } from "./retry.js";
 
@@ -39,11 +41,9 @@ export interface ParsedServiceError {
   subCode?: number;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-
 /** The AADSTS code in an AAD error body (`error_codes[0]` or the `AADSTS<n>:` prefix of the description). */
 export function aadstsCode(body: unknown): string | undefined {
-  if (!isObject(body)) return undefined;
+  if (!isJsonObject(body)) return undefined;
   const desc = typeof body.error_description === "string" ? body.error_description : "";
   const m = /AADSTS(\d+)/.exec(desc);
   if (m) return `AADSTS${m[1]}`;
@@ -54,7 +54,7 @@ export function aadstsCode(body: unknown): string | undefined {
 
 /** Reads the service's error code and message from any of the error shapes Teams services use. */
 export function parseServiceError(body: unknown): ParsedServiceError {
-  if (!isObject(body)) return {};
+  if (!isJsonObject(body)) return {};
   // AAD: {"error":"invalid_grant","error_description":"AADSTS70008: …","error_codes":[70008]}
   if (typeof body.error === "string") {
     const code = aadstsCode(body);
@@ -66,7 +66,7 @@ export function parseServiceError(body: unknown): ParsedServiceError {
     };
   }
   // Graph/MT style: {"error":{"code":"…","message":"…"}}
-  if (isObject(body.error)) {
+  if (isJsonObject(body.error)) {
     const e = body.error;
     const out: ParsedServiceError = {};
     if (typeof e.code === "string" || typeof e.code === "number") out.serviceCode = e.code;
@@ -81,7 +81,7 @@ export function parseServiceError(body: unknown): ParsedServiceError {
     return out;
   }
   // authsvc legacy: {"status":{"code":40120,"text":"…"}}
-  if (isObject(body.status)) {
+  if (isJsonObject(body.status)) {
     const s = body.status;
     const out: ParsedServiceError = {};
     if (typeof s.code === "string" || typeof s.code === "number") out.serviceCode = s.code;
@@ -197,4 +197,38 @@ function pathOf(url: string): string {
   } catch {
     return url;
   }
+}
+
+/** How much of an error answer is read: its gist is all a message needs. */
+const MAX_ERROR_BODY = 64 * 1024;
+
+/** Reads (the start of) an error answer and turns it into its typed error. */
+export async function apiErrorFromAnswer(
+  response: Response,
+  request: RedactedRequest,
+  redactor: Redactor,
+  now: number,
+): Promise<TeamsApiError> {
+  let text = "";
+  try {
+    text = await readCapped(response, MAX_ERROR_BODY);
+  } catch {
+    // a body cut off mid-way: the status alone tells what happened
+  }
+  const contentType = response.headers.get("content-type") ?? "";
+  const trimmed = text.trimStart();
+  const html = /html/i.test(contentType) || trimmed.startsWith("<");
+  let body: unknown;
+  if (!html && trimmed !== "" && (trimmed.startsWith("{") || trimmed.startsWith("["))) {
+    try {
+      body = JSON.parse(trimmed);
+    } catch {
+      body = undefined;
+    }
+  }
+  return apiErrorFromResponse(
+    { status: response.status, headers: response.headers, body, html, request },
+    redactor,
+    now,
+  );
 }

@@ -2,14 +2,13 @@
  * Where a credential may go (GUIDE §2): only to trusted origins, and over plain http only to this
  * machine (the emulator). The password of a form sign-in follows the same rule.
  */
+import { isLoopbackHost } from "@teams-api/protocol";
 import { TeamsError } from "../errors.js";
 import type { Redactor } from "./redact.js";
 
-const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
-
-/** Is this URL's host the local machine? */
+/** Is this URL's host the local machine? (The protocol's one loopback rule.) */
 export function isLoopback(url: URL): boolean {
-  return LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+  return isLoopbackHost(url.hostname);
 }
 
 /** `scheme://host[:port]` of a URL string, or undefined. */

@@ -3,7 +3,7 @@
  * policy, retries with backoff and Retry-After, per-attempt timeouts, 401 → refresh → retry once,
  * typed errors and redacted logging (GUIDE §2).
  */
-import { amsSkypeTokenAuthorization } from "@teams-api/protocol";
+import { amsSkypeTokenAuthorization, bearerAuthorization, skypeTokenAuthentication } from "@teams-api/protocol";
 import {
   AbortError,
   ConnectionError,
@@ -20,11 +20,10 @@ import {
   discard,
   type RequestBody,
   readBodyCapped,
-  readCapped,
   serializeBody,
 } from "./body.js";
 import { confirm, settle, unknownDelivery } from "./delivery.js";
-import { apiErrorFromResponse, requestIdFrom } from "./error-map.js";
+import { apiErrorFromAnswer, requestIdFrom } from "./error-map.js";
 import type { FetchLike } from "./fetch.js";
 import { assertCredentialTarget, buildUrl } from "./policy.js";
 import type { Redactor } from "./redact.js";
@@ -74,7 +73,6 @@ export const DEFAULT_DEADLINE_MS = 120_000;
 export { DEFAULT_MAX_RESPONSE_BYTES, type RequestBody };
 
 const MAX_REDIRECTS = 5;
-const MAX_ERROR_BODY = 64 * 1024;
 
 /** A raw exchange: what the token endpoint and sign-in automation use (no auth, raw Response back). */
 export interface RawRequest {
@@ -378,7 +376,7 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
       if (auth.kind === "skypetoken" || auth.kind === "bearer+skypetoken") {
         const token = await tokens.skypeToken({ ...signalOpt, ...(reauth && sentSkype ? { stale: sentSkype } : {}) });
         sentSkype = token;
-        if (auth.kind === "skypetoken") h.set("authentication", `skypetoken=${token}`);
+        if (auth.kind === "skypetoken") h.set("authentication", skypeTokenAuthentication(token));
         else h.set("x-skypetoken", token);
       }
       if (auth.kind === "bearer" || auth.kind === "bearer+skypetoken") {
@@ -387,7 +385,7 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
           ...(reauth && sentBearer ? { stale: sentBearer } : {}),
         });
         sentBearer = token;
-        h.set("authorization", `Bearer ${token}`);
+        h.set("authorization", bearerAuthorization(token));
       }
       return h;
     };
@@ -457,28 +455,7 @@ export function createTransport(options: TransportOptions, tokens?: TokenSource)
   };
 
   const errorFrom = async (response: Response, described: RedactedRequest): Promise<TeamsError> => {
-    let text = "";
-    try {
-      text = await readCapped(response, MAX_ERROR_BODY);
-    } catch {
-      // a body cut off mid-way: the status alone tells what happened
-    }
-    const contentType = response.headers.get("content-type") ?? "";
-    const trimmed = text.trimStart();
-    const html = /html/i.test(contentType) || trimmed.startsWith("<");
-    let body: unknown;
-    if (!html && trimmed !== "" && (trimmed.startsWith("{") || trimmed.startsWith("["))) {
-      try {
-        body = JSON.parse(trimmed);
-      } catch {
-        body = undefined;
-      }
-    }
-    const err = apiErrorFromResponse(
-      { status: response.status, headers: response.headers, body, html, request: described },
-      redactor,
-      now(),
-    );
+    const err = await apiErrorFromAnswer(response, described, redactor, now());
     log?.debug(`✗ ${err.name}: ${err.message}`);
     return err;
   };

@@ -7,10 +7,9 @@ import {
   buildMentions,
   buildReplyQuote,
   escapeHtml,
+  insertMentions,
   type MentionPerson,
-  mentionSpan,
   textToHtml,
-  type WireMention,
 } from "@teams-api/protocol";
 
 export type MentionInput = MentionPerson;
@@ -35,33 +34,14 @@ export function composeText(
   return { html: built.html, mentions: built.properties.mentions };
 }
 
-/**
- * Mentions in ready-made HTML: the first escaped `@Name` of each person becomes their span, and
- * anyone not named is prepended.
- */
+/** Mentions in ready-made HTML (the protocol's insertMentions). */
 export function composeHtml(
   html: string,
   mentions: readonly MentionInput[] | undefined,
 ): { html: string; mentions?: string } {
   if (!mentions?.length) return { html };
-  let out = html;
-  const entries: WireMention[] = [];
-  mentions.forEach((m, i) => {
-    const name = m.displayName.trim();
-    const needle = `@${escapeHtml(name)}`;
-    const span = mentionSpan(i, name);
-    const at = out.indexOf(needle);
-    if (at >= 0) out = out.slice(0, at) + span + out.slice(at + needle.length);
-    else out = out.startsWith("<p>") ? `<p>${span} ${out.slice(3)}` : `${span} ${out}`;
-    entries.push({
-      "@type": "http://schema.skype.com/Mention",
-      itemid: String(i),
-      mri: m.mri,
-      mentionType: "person",
-      displayName: name,
-    });
-  });
-  return { html: out, mentions: JSON.stringify(entries) };
+  const built = insertMentions(html, mentions);
+  return { html: built.html, mentions: built.properties.mentions };
 }
 
 export { buildReplyQuote, escapeHtml };

@@ -8,6 +8,7 @@ import {
   describeSystemMessage,
   fileMessageCaption,
   htmlToText,
+  isJsonObject,
   mriFromContactUrl,
   type NameOf,
   parseMaybeJson,
@@ -41,10 +42,6 @@ import type {
   UserProfile,
 } from "../models.js";
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 function str(v: unknown): string | undefined {
   if (typeof v === "string") return v;
   if (typeof v === "number" && Number.isFinite(v)) return String(v);
@@ -71,7 +68,7 @@ function dateFromIso(v: unknown): Date | undefined {
 /** Message `properties`: an object, or the same object JSON-encoded in a string. */
 export function messageProperties(wire: WireMessage): WireMessageProperties {
   const p = parseMaybeJson<unknown>(wire.properties, {});
-  return isObject(p) ? (p as WireMessageProperties) : {};
+  return isJsonObject(p) ? (p as WireMessageProperties) : {};
 }
 
 function reactionsFrom(props: WireMessageProperties): Reaction[] {
@@ -116,7 +113,7 @@ export function messageText(
  * message does not say; `nameOf` names people in activity lines.
  */
 export function toMessage(wire: unknown, conversationId?: string, nameOf?: NameOf): Message {
-  if (!isObject(wire)) throw new ProtocolError("The chat service sent a message that is not an object.");
+  if (!isJsonObject(wire)) throw new ProtocolError("The chat service sent a message that is not an object.");
   const w = wire as WireMessage;
   const id = str(w.id);
   if (!id) throw new ProtocolError("The chat service sent a message without an id.");
@@ -200,11 +197,11 @@ export function parseHorizon(value: unknown): { messageId?: string; readAt?: num
 }
 
 function hasMessage(v: unknown): boolean {
-  return isObject(v) && str(v["id"]) !== undefined;
+  return isJsonObject(v) && str(v["id"]) !== undefined;
 }
 
 function isUnread(wire: WireConversation, lastMessage: Message | undefined, selfMri: string | undefined): boolean {
-  const props = isObject(wire.properties) ? wire.properties : {};
+  const props = isJsonObject(wire.properties) ? wire.properties : {};
   const horizon = parseHorizon(props["consumptionhorizon"]);
   const bookmark = typeof props["consumptionHorizonBookmark"] === "string" ? props["consumptionHorizonBookmark"] : "";
   if (bookmark) {
@@ -220,12 +217,12 @@ function isUnread(wire: WireConversation, lastMessage: Message | undefined, self
 
 /** Wire conversation → Conversation (title = topic; services fill it from members). */
 export function toConversation(wire: unknown, selfMri?: string): Conversation {
-  if (!isObject(wire)) throw new ProtocolError("The chat service sent a conversation that is not an object.");
+  if (!isJsonObject(wire)) throw new ProtocolError("The chat service sent a conversation that is not an object.");
   const w = wire as unknown as WireConversation;
   const id = str(w.id);
   if (!id) throw new ProtocolError("The chat service sent a conversation without an id.");
-  const tp = isObject(w.threadProperties) ? w.threadProperties : {};
-  const props = isObject(w.properties) ? w.properties : {};
+  const tp = isJsonObject(w.threadProperties) ? w.threadProperties : {};
+  const props = isJsonObject(w.properties) ? w.properties : {};
   const lastMessage = hasMessage(w.lastMessage) ? toMessage(w.lastMessage, id) : undefined;
   const topic = typeof tp["topic"] === "string" ? tp["topic"] : "";
   const memberCount = msFrom(tp["membercount"]);
@@ -249,7 +246,7 @@ export function toConversation(wire: unknown, selfMri?: string): Conversation {
 }
 
 export function toMember(wire: unknown): ConversationMember | undefined {
-  if (!isObject(wire) || typeof wire["id"] !== "string") return undefined;
+  if (!isJsonObject(wire) || typeof wire["id"] !== "string") return undefined;
   const name = [wire["friendlyName"], wire["userDisplayName"], wire["displayName"]].find(
     (v) => typeof v === "string" && v !== "",
   ) as string | undefined;
@@ -263,13 +260,13 @@ export function toMember(wire: unknown): ConversationMember | undefined {
 /** Conversation + its thread (when it is one) → ConversationDetails. */
 export function toConversationDetails(conversation: Conversation, thread?: unknown): ConversationDetails {
   if (thread === undefined) return { ...conversation, members: [] };
-  if (!isObject(thread)) throw new ProtocolError("The chat service sent a thread that is not an object.");
+  if (!isJsonObject(thread)) throw new ProtocolError("The chat service sent a thread that is not an object.");
   const t = thread as unknown as WireThread;
   if (t.members !== undefined && !Array.isArray(t.members)) {
     throw new ProtocolError("The chat service sent a thread whose members are not a list.");
   }
   const members = (t.members ?? []).map(toMember).filter((m): m is ConversationMember => m !== undefined);
-  const props = isObject(t.properties) ? t.properties : {};
+  const props = isJsonObject(t.properties) ? t.properties : {};
   const creator = typeof props["creator"] === "string" && props["creator"] ? props["creator"] : undefined;
   const createdAt = dateFromMs(props["createdat"]);
   const topic = conversation.topic || (typeof props["topic"] === "string" ? props["topic"] : "");
@@ -286,12 +283,12 @@ export function toConversationDetails(conversation: Conversation, thread?: unkno
 }
 
 export function toHorizons(wire: unknown): ConsumptionHorizon[] {
-  if (!isObject(wire) || !Array.isArray(wire["consumptionhorizons"])) {
+  if (!isJsonObject(wire) || !Array.isArray(wire["consumptionhorizons"])) {
     throw new ProtocolError("The chat service sent consumption horizons in an unexpected shape.");
   }
   const out: ConsumptionHorizon[] = [];
   for (const h of wire["consumptionhorizons"] as unknown[]) {
-    if (!isObject(h) || typeof h["id"] !== "string") continue;
+    if (!isJsonObject(h) || typeof h["id"] !== "string") continue;
     const p = parseHorizon(h["consumptionhorizon"]);
     out.push({
       mri: h["id"],
@@ -303,7 +300,7 @@ export function toHorizons(wire: unknown): ConsumptionHorizon[] {
 }
 
 export function toProfile(wire: unknown): UserProfile | undefined {
-  if (!isObject(wire) || typeof wire["mri"] !== "string" || wire["mri"] === "") return undefined;
+  if (!isJsonObject(wire) || typeof wire["mri"] !== "string" || wire["mri"] === "") return undefined;
   const w = wire as unknown as WireShortProfile;
   const opt = (key: keyof WireShortProfile, as: string = key): Record<string, string> => {
     const v = w[key];
@@ -332,7 +329,7 @@ export function toProfile(wire: unknown): UserProfile | undefined {
 }
 
 export function toTenant(wire: unknown): TenantInfo | undefined {
-  if (!isObject(wire) || typeof wire["tenantId"] !== "string") return undefined;
+  if (!isJsonObject(wire) || typeof wire["tenantId"] !== "string") return undefined;
   const w = wire as unknown as WireTenant;
   return {
     tenantId: w.tenantId,

@@ -4,7 +4,7 @@
  * while a batch is being gathered rides in one `fetchShortProfile` call. Names seen in messages
  * (`imdisplayname`) are the fallback; a placeholder the last resort.
  */
-import { mriKind, mriLocalPart, parseOneOnOneThreadId } from "@teams-api/protocol";
+import { joinNames, mriKind, mriLocalPart, parseOneOnOneThreadId } from "@teams-api/protocol";
 import type { RequestOptions, ServiceContext } from "../http/types.js";
 import type { Conversation, ConversationDetails, Message } from "../models.js";
 import type { MiddleTierService } from "./middle-tier.js";
@@ -57,15 +57,6 @@ function mriFromLocal(local: string): string {
 function hasProfile(mri: string): boolean {
   const k = mriKind(mri);
   return k === "orgid" || k === "live" || k === "skype" || k === "bot" || k === "visitor";
-}
-
-/** "A", "A and B", "A, B and C", "A, B and 2 others". */
-export function joinNames(names: readonly string[], max: number = NAME_RESOLVER_DEFAULTS.titleNames): string {
-  if (names.length === 0) return "";
-  if (names.length === 1) return names[0]!;
-  if (names.length <= max + 1) return `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
-  const rest = names.length - max;
-  return `${names.slice(0, max).join(", ")} and ${rest} other${rest === 1 ? "" : "s"}`;
 }
 
 export class NameResolver {
@@ -189,7 +180,7 @@ export class NameResolver {
     // A 1:1 (whatever its id form) is named like the person: the full name, as for `@unq.gbl.spaces` ids.
     if (kind === "oneOnOne" && others.length === 1) return this.peek(others[0]!);
     const names = others.map((m) => this.#profiles.get(m.toLowerCase())?.givenName || this.peek(m));
-    return joinNames(names);
+    return joinNames(names, NAME_RESOLVER_DEFAULTS.titleNames);
   }
 
   /** Fills in `title` on each conversation (bounded concurrency for untitled group chats). */

@@ -1,20 +1,17 @@
-import { AUDIENCES, CONSUMER_MT_SCOPE, CONSUMER_SPACES_SCOPE, parseAmsCredential } from "@teams-api/protocol";
+import {
+  AUDIENCES,
+  bearerFromHeaders,
+  CONSUMER_MT_SCOPE,
+  CONSUMER_SPACES_SCOPE,
+  parseAmsCredential,
+  skypeTokenFromHeaders,
+  skypeTokensFromHeaders,
+} from "@teams-api/protocol";
 import type { EmulatorContext } from "../context.js";
-import { bearerFromHeaders, skypeTokenFromHeaders } from "../services/login/tokens.js";
 import { type AuthSpec, type Caller, type EmuRequest, HttpError } from "./types.js";
 
 /** The exact 401 the chat service answers (samples/errors.json). */
 export const authFailed = (): HttpError => new HttpError(401, "Authentication failed.");
-
-/** Every skypetoken a request carries: `Authentication: skypetoken=…`, then `X-Skypetoken` (§2.2, §9.5). */
-function skypeTokenCandidates(req: EmuRequest): string[] {
-  const out: string[] = [];
-  const m = /^\s*skypetoken=(.+)$/i.exec(req.headers.authentication ?? "");
-  if (m?.[1]) out.push(m[1].trim());
-  const x = req.headers["x-skypetoken"]?.trim();
-  if (x) out.push(x);
-  return out;
-}
 
 /**
  * The auth stage (GUIDE §4): checks what a route declared and returns the caller, or throws the
@@ -27,7 +24,7 @@ export function createAuthenticator(ctx: EmulatorContext): (spec: AuthSpec, req:
     if (spec === "ams") return amsCaller(ctx, req);
     if (typeof spec === "object" && "presence" in spec) return presenceCaller(ctx, req, spec.presence);
     const acceptsSkype = spec === "skypetoken" || spec.skypetoken === true;
-    const skypeTokens = acceptsSkype ? skypeTokenCandidates(req) : [];
+    const skypeTokens = acceptsSkype ? skypeTokensFromHeaders(req.headers) : [];
     for (const token of skypeTokens) {
       try {
         const skype = ctx.tokens.verifySkypeToken(token);

@@ -25,8 +25,23 @@ export interface RequestListenerOptions {
   faults: FaultController;
   /** Access log sink; silent when undefined. */
   log?: (line: string) => void;
+  /** Every answered request, for tests and benchmarks that count or replay them (never credentials). */
+  onRequest?: (record: RequestRecord) => void;
   /** Largest accepted request body. */
   maxBodyBytes?: number;
+}
+
+/** One answered request: what a test counts and a benchmark replays. Header names only, no values. */
+export interface RequestRecord {
+  method: string;
+  /** Path and query as sent. */
+  target: string;
+  service: ServiceKind;
+  status: number;
+  /** The request body as text ("" when none or streamed). */
+  body: string;
+  /** Lower-cased names of the credential headers it carried (`authentication`, `authorization`, `x-skypetoken`). */
+  credentials: string[];
 }
 
 /** The `Host` a request names, lower-cased, without a trailing dot. */
@@ -129,9 +144,20 @@ export function createRequestListener(
     const entry = table.lookup(host);
     const url = new URL(raw.url ?? "/", `${entry?.origin ?? "http://unknown.invalid"}`);
     const path = decodePath(url.pathname);
+    // The owning service and body, once known, for `onRequest`.
+    let recordedService: ServiceKind = entry?.fallback ?? "chat";
+    let recordedBody = "";
     res.on("finish", () => {
       const where = table.mode === "production" ? `${host}${url.pathname}` : url.pathname;
       options.log?.(`${method} ${where} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
+      options.onRequest?.({
+        method,
+        target: url.pathname + url.search,
+        service: recordedService,
+        status: res.statusCode,
+        body: recordedBody,
+        credentials: ["authentication", "authorization", "x-skypetoken"].filter((h) => raw.headers[h] !== undefined),
+      });
     });
     if (!entry) {
       raw.resume();
@@ -145,6 +171,7 @@ export function createRequestListener(
       return;
     }
     const service: ServiceKind = found?.mount.table.service ?? (entry.fallback as ServiceKind);
+    recordedService = service;
 
     const rest = found?.rest ?? path;
     const routes: readonly Route[] = found?.mount.table.routes ?? [];
@@ -155,6 +182,7 @@ export function createRequestListener(
     try {
       // Routes that stream their body (AMS uploads) read `req.raw` themselves.
       rawBody = route?.streamBody ? Buffer.alloc(0) : await readBody(raw, maxBody);
+      if (options.onRequest) recordedBody = rawBody.toString("utf8");
     } catch (err) {
       const error = err instanceof HttpError ? err : new HttpError(400, "The request body could not be read.");
       send(res, requestId, errorResponse(service, requestId, error), service);

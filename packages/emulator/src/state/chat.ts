@@ -1,7 +1,11 @@
 import { randomBytes } from "node:crypto";
 import {
+  type BuildableThreadActivity,
   buildEventMessage,
+  buildThreadActivity,
+  isValidEmotionKey,
   mriLocalPart,
+  newClientMessageId,
   parseOneOnOneThreadId,
   parseReplyChainId,
   toTeamsTimestamp,
@@ -70,20 +74,6 @@ export interface MemberInput {
   role: MemberRole;
 }
 
-/** Classic reaction keys (§2.12). */
-export const CLASSIC_EMOTIONS: ReadonlySet<string> = new Set(["like", "heart", "laugh", "surprised", "sad", "angry"]);
-
-/**
- * Reaction keys the service accepts: the classic six, `follow` (channel-thread follow state),
- * Teams emoji ids such as `1f525_fire` or `1f44d_thumbsup-tone2` (case-sensitive), and custom
- * org emoji `<name>;<amsObjectId>`.
- */
-export function isValidEmotionKey(key: string): boolean {
-  if (CLASSIC_EMOTIONS.has(key) || key === "follow") return true;
-  if (/^[0-9a-f]{2,6}(?:_[0-9a-f]{2,6})*_[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/.test(key)) return true;
-  return /^[A-Za-z0-9_-]{1,64};[0-9]-[a-z0-9]{2,8}-[a-z0-9]{1,4}-[0-9a-f]{32}$/.test(key);
-}
-
 /** `msgId;readMs;clientmessageid` (§2.11); the YTC `now;now;now` form fits the same grammar. */
 export const HORIZON_PATTERN = /^\d{1,20};\d{1,20};[^;\s]{1,64}$/;
 
@@ -93,15 +83,6 @@ export const errors = {
   notMember: () => new HttpError(403, "The user is not a member of this conversation."),
   badRequest: (message: string) => new HttpError(400, message),
 };
-
-const escapeXml = (s: string): string =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-
-/** Random 19-digit numeric clientmessageid, the form PT and the web client use. */
-export function generateClientMessageId(): string {
-  const n = randomBytes(8).readBigUInt64BE() % 9_000_000_000_000_000_000n;
-  return String(n + 1_000_000_000_000_000_000n);
-}
 
 /**
  * The chat service's multi-user state: threads, history, read horizons, reactions. Every mutation
@@ -367,12 +348,7 @@ export class ChatState {
     });
   }
 
-  /** XML body of a ThreadActivity message (§8.3). */
-  static activityXml(tag: string, eventtime: number, initiator: string, inner: string): string {
-    return `<${tag}><eventtime>${eventtime}</eventtime><initiator>${escapeXml(initiator)}</initiator>${inner}</${tag}>`;
-  }
-
-  /** Adds a ThreadActivity message for seeds and live changes. */
+  /** Adds a ThreadActivity message for seeds and live changes (built by the protocol, §8.3). */
   addActivity(
     thread: StoredThread,
     kind: ActivityKind,
@@ -381,33 +357,30 @@ export class ChatState {
     value: ActivityValue,
   ): StoredMessage {
     const arrival = this.#arrival(thread, at);
-    let content: string;
+    const base = { time: arrival, initiator };
+    let event: BuildableThreadActivity;
     switch (kind) {
       case "AddMember":
-      case "DeleteMember": {
-        const targets = (value as string[]).map((t) => `<target>${escapeXml(t)}</target>`).join("");
-        content = ChatState.activityXml(kind.toLowerCase(), arrival, initiator, targets);
+      case "DeleteMember":
+        event = {
+          ...base,
+          kind: kind === "AddMember" ? "addMember" : "deleteMember",
+          members: (value as string[]).map((mri) => ({ mri })),
+        };
         break;
-      }
       case "RoleUpdate": {
         const { mri, role } = value as { mri: string; role: MemberRole };
-        content = ChatState.activityXml(
-          "roleupdate",
-          arrival,
-          initiator,
-          `<target><id>${escapeXml(mri)}</id><role>${role.toLowerCase()}</role></target>`,
-        );
+        event = { ...base, kind: "roleUpdate", members: [{ mri, role: role.toLowerCase() }] };
         break;
       }
+      case "TopicUpdate":
+        event = { ...base, kind: "topicUpdate", topic: String(value) };
+        break;
       default:
-        content = ChatState.activityXml(
-          kind.toLowerCase(),
-          arrival,
-          initiator,
-          `<value>${escapeXml(String(value))}</value>`,
-        );
+        event = { ...base, kind: ACTIVITY_KINDS[kind], value: String(value) };
     }
-    return this.#systemMessage(thread, `ThreadActivity/${kind}`, content, initiator, arrival);
+    const { messagetype, content } = buildThreadActivity(event);
+    return this.#systemMessage(thread, messagetype, content, initiator, arrival);
   }
 
   // ── messages ──────────────────────────────────────────────────────────────────────────────────
@@ -428,7 +401,7 @@ export class ChatState {
     const now = this.now();
     const fields = {
       id: this.#arrival(thread, now),
-      clientmessageid: input.clientmessageid ?? generateClientMessageId(),
+      clientmessageid: input.clientmessageid ?? newClientMessageId(),
       messagetype: input.messagetype,
       contenttype: input.contenttype ?? "text",
       content: input.content,
@@ -770,3 +743,9 @@ export type ActivityKind =
   | "HistoryDisclosedUpdate"
   | "PictureUpdate";
 export type ActivityValue = string[] | string | { mri: string; role: MemberRole };
+
+const ACTIVITY_KINDS = {
+  JoiningEnabledUpdate: "joiningEnabledUpdate",
+  HistoryDisclosedUpdate: "historyDisclosedUpdate",
+  PictureUpdate: "pictureUpdate",
+} as const;

@@ -4,8 +4,7 @@
  * (seed-writer.ts) draws from it.
  */
 
-export const escapeHtml = (s: string): string =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+import { buildReplyQuote, escapeHtml } from "@teams-api/protocol";
 
 export const EMOJI: ReadonlyArray<[id: string, title: string, alt: string]> = [
   ["smile", "Smile", "🙂"],
@@ -16,36 +15,15 @@ export const EMOJI: ReadonlyArray<[id: string, title: string, alt: string]> = [
   ["surprised", "Surprised", "😮"],
 ];
 
-/** Teams emoji markup (§8.4). */
-export function emojiHtml(id: string, title: string, alt: string): string {
-  return `<span class="animated-emoticon-20-${id}" title="${title}" type="(${id})"><img itemscope="" itemtype="http://schema.skype.com/Emoji" itemid="${id}" src="https://statics.teams.cdn.office.net/evergreen-assets/skype/v2/${id}/20.png" title="${title}" alt="${alt}" style="width:20px;height:20px;"></span>`;
-}
-
-/** Teams mention markup and its `properties.mentions` entry (§8.4). */
-export function mentionHtml(itemid: number, name: string): string {
-  return `<span itemscope="" itemtype="http://schema.skype.com/Mention" itemid="${itemid}">${escapeHtml(name)}</span>`;
-}
-
-export function mentionsProperty(list: ReadonlyArray<{ mri: string; displayName: string }>): string {
-  return JSON.stringify(
-    list.map((m, i) => ({
-      "@type": "http://schema.skype.com/Mention",
-      itemid: String(i),
-      mri: m.mri,
-      mentionType: "person",
-      displayName: m.displayName,
-    })),
-  );
-}
-
-/** Teams quote-reply markup (§8.4). */
+/** Teams quote-reply markup (§8.4): the protocol's Reply quote, then the reply. */
 export function quoteHtml(quoted: { id: number; from: string; name: string; text: string }, reply: string): string {
-  return (
-    `<blockquote itemscope="" itemtype="http://schema.skype.com/Reply" itemid="${quoted.id}">` +
-    `<strong itemprop="mri" itemid="${quoted.from}">${escapeHtml(quoted.name)}</strong>` +
-    `<span itemprop="time" itemid="${quoted.id}"></span>` +
-    `<p itemprop="preview">${escapeHtml(quoted.text.slice(0, 120))}</p></blockquote><p>${escapeHtml(reply)}</p>`
-  );
+  const quote = buildReplyQuote({
+    messageId: String(quoted.id),
+    authorMri: quoted.from,
+    authorName: quoted.name,
+    preview: quoted.text,
+  });
+  return `${quote}<p>${escapeHtml(reply)}</p>`;
 }
 
 export const LINES = [

@@ -1,19 +1,8 @@
+import { emojiSpan, escapeHtml, mentionSpan, mentionsProperty, newClientMessageId } from "@teams-api/protocol";
 import type { ChatState } from "./chat.js";
 import { type MemberRole, newThread, type StoredMessage, type StoredThread } from "./chat-model.js";
 import type { User } from "./directory.js";
-import {
-  CODE,
-  EMOJI,
-  emojiHtml,
-  escapeHtml,
-  LINES,
-  LINKS,
-  LIST_ITEMS,
-  mentionHtml,
-  mentionsProperty,
-  quoteHtml,
-  SHORT,
-} from "./seed-corpus.js";
+import { CODE, EMOJI, LINES, LINKS, LIST_ITEMS, quoteHtml, SHORT } from "./seed-corpus.js";
 
 export const DAY = 86_400_000;
 export const HOUR_MS = 3_600_000;
@@ -60,10 +49,7 @@ export function seedWriter(state: ChatState, rng: () => number) {
   const plain = new Map<StoredMessage, string>();
   /** A moment `delta` after a message, but never in the future. */
   const after = (m: StoredMessage, delta: number): number => Math.max(m.id + 1, Math.min(m.id + delta, now - 1000));
-  const cmid = (): string =>
-    String(
-      1_000_000_000_000_000_000n + BigInt(Math.floor(rng() * 8e9)) * 1_000_000_000n + BigInt(Math.floor(rng() * 1e9)),
-    );
+  const cmid = (): string => newClientMessageId(rng);
 
   /** Realistic Teams HTML from one sender to the others present. */
   const draft = (others: readonly User[], quotable: StoredMessage | undefined): Draft => {
@@ -79,13 +65,13 @@ export function seedWriter(state: ChatState, rng: () => number) {
     if (r < 0.55) {
       const [id, title, alt] = pick(EMOJI);
       const t = pick(LINES);
-      return { html: `<p>${escapeHtml(t)} ${emojiHtml(id, title, alt)}</p>`, text: `${t} ${alt}`, properties: {} };
+      return { html: `<p>${escapeHtml(t)} ${emojiSpan(id, title, alt)}</p>`, text: `${t} ${alt}`, properties: {} };
     }
     if (r < 0.62 && others.length) {
       const who = pick(others);
       const t = pick(LINES);
       return {
-        html: `<p>${mentionHtml(0, who.givenName)} ${escapeHtml(/^[A-Z][a-z]/.test(t) ? t.charAt(0).toLowerCase() + t.slice(1) : t)}</p>`,
+        html: `<p>${mentionSpan(0, who.givenName)} ${escapeHtml(/^[A-Z][a-z]/.test(t) ? t.charAt(0).toLowerCase() + t.slice(1) : t)}</p>`,
         text: `@${who.givenName} ${t}`,
         properties: { mentions: mentionsProperty([{ mri: who.mri, displayName: who.givenName }]) },
       };

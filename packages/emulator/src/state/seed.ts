@@ -1,8 +1,15 @@
-import { CONSUMER_TENANT_ID, oneOnOneThreadId } from "@teams-api/protocol";
+import {
+  CONSUMER_TENANT_ID,
+  emojiSpan,
+  escapeHtml,
+  mentionSpan,
+  mentionsProperty,
+  oneOnOneThreadId,
+} from "@teams-api/protocol";
 import type { ChatState } from "./chat.js";
 import type { MemberRole, StoredMessage, StoredThread } from "./chat-model.js";
 import { CONTOSO, type User } from "./directory.js";
-import { emojiHtml, escapeHtml, mentionHtml, mentionsProperty, ROOT_SUBJECTS } from "./seed-corpus.js";
+import { ROOT_SUBJECTS } from "./seed-corpus.js";
 import { DAY, HOUR_MS, MINUTE, prng, seedWriter } from "./seed-writer.js";
 
 /**
@@ -73,7 +80,7 @@ export function seedDemoChats(state: ChatState): void {
       properties: {},
     });
     const yes = put(t, alice, end + 60_333, {
-      html: `<p>Yes! See you then ${emojiHtml("smile", "Smile", "🙂")}</p>`,
+      html: `<p>Yes! See you then ${emojiSpan("smile", "Smile", "🙂")}</p>`,
       text: "Yes! See you then 🙂",
       properties: {},
     });
@@ -88,7 +95,7 @@ export function seedDemoChats(state: ChatState): void {
     gone.properties = { deletetime: String(end + 300_000) };
     gone.version = end + 300_000;
     const doc = put(t, bob, end + 399_877, {
-      html: `<p>${mentionHtml(0, "Alice")} please check the doc</p>`,
+      html: `<p>${mentionSpan(0, "Alice")} please check the doc</p>`,
       text: "@Alice please check the doc",
       properties: { mentions: mentionsProperty([{ mri: alice.mri, displayName: "Alice" }]) },
     });

@@ -1,3 +1,5 @@
+import { escapeHtml } from "./escape.js";
+
 /**
  * Skype/Teams emoticon ids → Unicode, for emoticons sent without an `alt` (`<ss type="smile">`,
  * an emoji `<img>` with only `itemid`, or an emoticon span with only `type="(smile)"`).
@@ -67,12 +69,12 @@ export function emoticonToEmoji(id: string): string | undefined {
   return Object.hasOwn(EMOTICONS, key) ? EMOTICONS[key] : undefined;
 }
 
-const strip = (s: string): string => s.replace(/[\ufe0f\u{1f3fb}-\u{1f3ff}]/gu, "");
-
-/** The emoticon id for a Unicode emoji (`🔥` → `fire`), for Teams emoji reaction ids; undefined if unknown. */
-export function emojiToEmoticon(emoji: string): string | undefined {
-  const wanted = strip(emoji.trim());
-  if (!wanted) return undefined;
-  for (const [id, e] of Object.entries(EMOTICONS)) if (strip(e) === wanted) return id;
-  return undefined;
+/**
+ * Teams emoji markup (PROTOCOL.md §8.4): the animated-emoticon span around an Emoji `<img>` with
+ * the emoticon id, its title and the Unicode `alt` that text renderings use.
+ */
+export function emojiSpan(id: string, title: string, alt: string): string {
+  const i = escapeHtml(id);
+  const t = escapeHtml(title);
+  return `<span class="animated-emoticon-20-${i}" title="${t}" type="(${i})"><img itemscope="" itemtype="http://schema.skype.com/Emoji" itemid="${i}" src="https://statics.teams.cdn.office.net/evergreen-assets/skype/v2/${i}/20.png" title="${t}" alt="${escapeHtml(alt)}" style="width:20px;height:20px;"></span>`;
 }

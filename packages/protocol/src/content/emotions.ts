@@ -4,6 +4,7 @@
  * with no users after removal, and the `follow` key is a channel-thread follow flag, not a reaction.
  */
 import { parseMaybeJsonArray } from "../json.js";
+import { FOLLOW_KEY } from "./reaction-keys.js";
 
 export interface EmotionUser {
   mri: string;
@@ -23,42 +24,6 @@ export interface ReactionSummary {
   count: number;
   /** Their MRIs, in the order the service listed them. */
   users: string[];
-}
-
-/** The classic six reaction keys. */
-export const REACTION_KEYS = ["like", "heart", "laugh", "surprised", "sad", "angry"] as const;
-export type ReactionKey = (typeof REACTION_KEYS)[number];
-
-const CLASSIC_EMOJI: Readonly<Record<ReactionKey, string>> = {
-  like: "👍",
-  heart: "❤️",
-  laugh: "😆",
-  surprised: "😮",
-  sad: "😢",
-  angry: "😠",
-};
-
-/** Teams emoji ids: code points in hex joined by `_`/`-`, then `_` and a name (`1f525_fire`, `1f44d_thumbsup`). */
-const EMOJI_ID = /^[0-9a-f]{4,6}(?:[_-][0-9a-f]{4,6})*_[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*$/;
-/** Custom organisation emoji: `<name>;<amsId>`. */
-const CUSTOM_ID = /^[A-Za-z0-9_.-]{1,64};[A-Za-z0-9_-]{1,128}$/;
-
-/** Whether `key` can be sent as a reaction: a classic key, a Teams emoji id, or a custom `<name>;<amsId>`. */
-export function isValidReactionKey(key: unknown): key is string {
-  if (typeof key !== "string" || key.length === 0 || key.length > 200) return false;
-  return (REACTION_KEYS as readonly string[]).includes(key) || EMOJI_ID.test(key) || CUSTOM_ID.test(key);
-}
-
-/** A Unicode emoji for a reaction key (classic keys and Teams emoji ids), or undefined. */
-export function reactionEmoji(key: string): string | undefined {
-  if (Object.hasOwn(CLASSIC_EMOJI, key)) return CLASSIC_EMOJI[key as ReactionKey];
-  if (!EMOJI_ID.test(key)) return undefined;
-  const hex = key.slice(0, key.lastIndexOf("_")).split(/[_-]/);
-  try {
-    return String.fromCodePoint(...hex.map((h) => Number.parseInt(h, 16)));
-  } catch {
-    return undefined;
-  }
 }
 
 function toTime(v: unknown): number {
@@ -101,7 +66,7 @@ export function parseEmotions(value: unknown): Emotion[] {
 export function summarizeReactions(value: unknown): ReactionSummary[] {
   const byKey = new Map<string, Set<string>>();
   for (const e of parseEmotions(value)) {
-    if (e.key === "follow") continue;
+    if (e.key === FOLLOW_KEY) continue;
     for (const u of e.users) {
       if (u.value === 0 || u.value === "0") continue;
       let users = byKey.get(e.key);

@@ -1,14 +1,10 @@
 /** Message content codecs: HTML ↔ text, mentions, reply quotes, reactions, system messages. */
-export { emojiToEmoticon, emoticonToEmoji } from "./emoji.js";
+export { emojiSpan, emoticonToEmoji } from "./emoji.js";
 export {
   type Emotion,
   type EmotionUser,
-  isValidReactionKey,
   parseEmotions,
-  REACTION_KEYS,
-  type ReactionKey,
   type ReactionSummary,
-  reactionEmoji,
   summarizeReactions,
 } from "./emotions.js";
 export { escapeHtml } from "./escape.js";
@@ -17,11 +13,28 @@ export { formatBytes } from "./labels.js";
 export {
   type BuiltMentions,
   buildMentions,
+  insertMentions,
   MENTION_TYPE,
   type MentionPerson,
+  mentionEntry,
   mentionSpan,
+  mentionsProperty,
   parseMentions,
 } from "./mentions.js";
+export {
+  buildReactionKey,
+  FOLLOW_KEY,
+  isValidEmotionKey,
+  isValidReactionKey,
+  parseReactionKey,
+  REACTION_KEYS,
+  type ReactionKey,
+  type ReactionKeyParts,
+  reactionEmoji,
+  reactionKeyForEmoji,
+  reactionKeyFromInput,
+  reactionLabel,
+} from "./reaction-keys.js";
 export {
   buildReplyQuote,
   parseReplyQuote,
@@ -53,3 +66,4 @@ export {
   type TopicUpdateEvent,
   type UnknownActivityEvent,
 } from "./thread-activity.js";
+export { type BuildableThreadActivity, buildThreadActivity } from "./thread-activity-build.js";

@@ -56,6 +56,41 @@ export function parseMentions(value: unknown): WireMention[] {
   return out;
 }
 
+/** The `properties.mentions` entry of the mention with this `itemid`. */
+export function mentionEntry(itemid: string | number, person: MentionPerson): WireMention {
+  return {
+    "@type": MENTION_TYPE,
+    itemid: String(itemid),
+    mri: person.mri,
+    mentionType: "person",
+    displayName: person.displayName,
+  };
+}
+
+/** `properties.mentions` for people mentioned in order (`itemid` 0, 1, …): a JSON string. */
+export function mentionsProperty(people: readonly MentionPerson[]): string {
+  return JSON.stringify(people.map((p, i) => mentionEntry(i, p)));
+}
+
+/**
+ * Mentions in ready-made HTML: the first escaped `@Name` of each person becomes their Mention span,
+ * and anyone not named is prepended (inside a leading `<p>` when there is one).
+ */
+export function insertMentions(html: string, people: readonly MentionPerson[]): BuiltMentions {
+  let out = html;
+  const mentions: WireMention[] = [];
+  people.forEach((p, i) => {
+    const name = p.displayName.trim();
+    const needle = `@${escapeHtml(name)}`;
+    const span = mentionSpan(i, name);
+    const at = out.indexOf(needle);
+    if (at >= 0) out = out.slice(0, at) + span + out.slice(at + needle.length);
+    else out = out.startsWith("<p>") ? `<p>${span} ${out.slice(3)}` : `${span} ${out}`;
+    mentions.push(mentionEntry(i, { mri: p.mri, displayName: name }));
+  });
+  return { html: out, mentions, properties: { mentions: JSON.stringify(mentions) } };
+}
+
 /** The Mention span for one mention. */
 export function mentionSpan(itemid: string | number, displayName: string): string {
   return `<span itemscope="" itemtype="${MENTION_TYPE}" itemid="${escapeHtml(String(itemid))}">${escapeHtml(displayName)}</span>`;
@@ -98,13 +133,7 @@ export function buildMentions(text: string, people: readonly MentionPerson[]): B
         if (text.slice(at + 1, end).toLowerCase() !== c.lower) continue;
         if (isWordChar(c.name[c.name.length - 1]) && isWordChar(text[end])) continue;
         const index = mentions.length;
-        mentions.push({
-          "@type": MENTION_TYPE,
-          itemid: String(index),
-          mri: c.person.mri,
-          mentionType: "person",
-          displayName: c.name,
-        });
+        mentions.push(mentionEntry(index, { mri: c.person.mri, displayName: c.name }));
         spans.push(mentionSpan(index, c.name));
         tokens.push({ start: at, end, index });
         from = end;

@@ -178,25 +178,31 @@ function membershipKind(type: string): MembershipEvent["kind"] {
 }
 
 /** Types whose payload is at most a `value`. */
-function simpleKind(type: string, time: number | undefined, initiator: string | undefined, value: unknown) {
+function simpleKind(
+  type: string,
+  time: number | undefined,
+  initiator: string | undefined,
+  value: unknown,
+  initiatorName?: string,
+) {
   const v = typeof value === "string" ? value.trim() : typeof value === "boolean" ? String(value) : undefined;
   switch (type) {
     case "joiningenabledupdate":
       return v === undefined
         ? undefined
-        : withBase({ kind: "joiningEnabledUpdate" as const, value: v }, time, initiator);
+        : withBase({ kind: "joiningEnabledUpdate" as const, value: v }, time, initiator, initiatorName);
     case "historydisclosedupdate":
       return v === undefined
         ? undefined
-        : withBase({ kind: "historyDisclosedUpdate" as const, value: v }, time, initiator);
+        : withBase({ kind: "historyDisclosedUpdate" as const, value: v }, time, initiator, initiatorName);
     case "pictureupdate":
-      return withBase({ kind: "pictureUpdate" as const, value: v ?? "" }, time, initiator);
+      return withBase({ kind: "pictureUpdate" as const, value: v ?? "" }, time, initiator, initiatorName);
     case "callstarted":
-      return withBase({ kind: "call" as const, phase: "started" as const }, time, initiator);
+      return withBase({ kind: "call" as const, phase: "started" as const }, time, initiator, initiatorName);
     case "callended":
-      return withBase({ kind: "call" as const, phase: "ended" as const }, time, initiator);
+      return withBase({ kind: "call" as const, phase: "ended" as const }, time, initiator, initiatorName);
     case "callrecordingfinished":
-      return withBase({ kind: "call" as const, phase: "recordingFinished" as const }, time, initiator);
+      return withBase({ kind: "call" as const, phase: "recordingFinished" as const }, time, initiator, initiatorName);
     default:
       return undefined;
   }
@@ -232,7 +238,7 @@ function fromXml(type: string, body: string): ThreadActivityEvent | undefined {
       return withBase(e, time, initiator, initiatorName);
     }
     default:
-      return simpleKind(type, time, initiator, childText(els, rootIndex, "value"));
+      return simpleKind(type, time, initiator, childText(els, rootIndex, "value"), initiatorName);
   }
 }
 
@@ -307,12 +313,16 @@ function who(nameOf: NameOf, mri: string, friendly?: string): string {
 /** What an activity line calls someone nobody could name. */
 export const UNKNOWN_PERSON = "Unknown user";
 
-/** "A", "A and B", "A, B and C", "A, B, C and 2 others". */
-export function joinNames(names: readonly string[]): string {
+/**
+ * "A", "A and B", "A, B and C"; past `max + 1` names, the first `max` and a count:
+ * "A, B, C and 2 others". Activity lines use the default; chat titles pass their own `max`.
+ */
+export function joinNames(names: readonly string[], max = 3): string {
   if (names.length === 0) return "";
   if (names.length === 1) return names[0] ?? "";
-  if (names.length > 4) return `${names.slice(0, 3).join(", ")} and ${names.length - 3} others`;
-  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+  if (names.length <= max + 1) return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+  const rest = names.length - max;
+  return `${names.slice(0, max).join(", ")} and ${rest} other${rest === 1 ? "" : "s"}`;
 }
 
 function isTrue(v: string): boolean {

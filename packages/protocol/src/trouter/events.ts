@@ -6,7 +6,7 @@
  */
 import { type Emotion, parseEmotions } from "../content/emotions.js";
 import { mriFromContactUrl } from "../ids.js";
-import { parseMaybeJsonObject } from "../json.js";
+import { isJsonObject, parseMaybeJsonObject } from "../json.js";
 import type { WireConversation, WireEventMessage, WireMessage } from "../wire.js";
 import { conversationIdFromLink, parseEventMessages } from "./envelope.js";
 import { decodeTrouterBody, MAX_DECODED_BODY_BYTES } from "./shapes.js";
@@ -104,8 +104,6 @@ const num = (v: unknown): number => {
   return Number.isNaN(t) ? 0 : t;
 };
 const str = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" ? String(v) : "");
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
 function messageFields(e: WireEventMessage, m: WireMessage): MessageFields {
   const conversationId =
     str(m.conversationid) ||
@@ -132,7 +130,7 @@ function messageFields(e: WireEventMessage, m: WireMessage): MessageFields {
 /** One EventMessage envelope → a typed event. */
 export function eventFromEnvelope(e: WireEventMessage): TrouterEvent {
   const r = e.resource;
-  if (!isObj(r)) return { type: "unknown", reason: "resource is not an object", resourceType: e.resourceType };
+  if (!isJsonObject(r)) return { type: "unknown", reason: "resource is not an object", resourceType: e.resourceType };
   switch (e.resourceType) {
     case "NewMessage":
     case "MessageUpdate": {
@@ -175,7 +173,7 @@ export function eventFromEnvelope(e: WireEventMessage): TrouterEvent {
       const c = r as unknown as WireConversation;
       const conversationId = str(c.id) || conversationIdFromLink(e.resourceLink) || "";
       const version = str(c.version);
-      const props = isObj(c.properties) ? (c.properties as Record<string, unknown>) : {};
+      const props = isJsonObject(c.properties) ? (c.properties as Record<string, unknown>) : {};
       const h = /^(\d+);(\d+);(.*)$/.exec(str(props.consumptionhorizon));
       if (h) {
         return {
@@ -190,9 +188,9 @@ export function eventFromEnvelope(e: WireEventMessage): TrouterEvent {
       return { type: "conversation", conversationId, version, eventId: e.id, raw: c };
     }
     case "ThreadUpdate": {
-      const props = isObj(r.properties) ? r.properties : {};
+      const props = isJsonObject(r.properties) ? r.properties : {};
       const members = Array.isArray(r.members)
-        ? r.members.filter(isObj).map((x) => ({ mri: str(x.id), role: str(x.role) }))
+        ? r.members.filter(isJsonObject).map((x) => ({ mri: str(x.id), role: str(x.role) }))
         : [];
       return {
         type: "thread",
@@ -215,11 +213,11 @@ export function eventFromEnvelope(e: WireEventMessage): TrouterEvent {
 }
 
 function presenceItems(v: unknown): PresenceItem[] {
-  const list = isObj(v) && Array.isArray(v.presence) ? v.presence : Array.isArray(v) ? v : [];
+  const list = isJsonObject(v) && Array.isArray(v.presence) ? v.presence : Array.isArray(v) ? v : [];
   const out: PresenceItem[] = [];
   for (const item of list) {
-    if (!isObj(item) || typeof item.mri !== "string") continue;
-    const p = isObj(item.presence) ? item.presence : {};
+    if (!isJsonObject(item) || typeof item.mri !== "string") continue;
+    const p = isJsonObject(item.presence) ? item.presence : {};
     out.push({
       mri: item.mri,
       availability: str(p.availability),
@@ -235,7 +233,7 @@ function presenceItems(v: unknown): PresenceItem[] {
 
 function callEvent(v: unknown): TrouterEvent {
   let payload: unknown = v;
-  if (isObj(v) && (typeof v.cp === "string" || typeof v.gp === "string")) {
+  if (isJsonObject(v) && (typeof v.cp === "string" || typeof v.gp === "string")) {
     try {
       const text = decodeTrouterBody(
         str(v.cp ?? v.gp),
@@ -247,10 +245,10 @@ function callEvent(v: unknown): TrouterEvent {
       // fall back to the outer object
     }
   }
-  const p = isObj(payload) ? payload : {};
-  const cn = isObj(p.callNotification) ? p.callNotification : {};
-  const from = isObj(cn.from) ? cn.from : {};
-  const dbg = isObj(p.debugContent) ? p.debugContent : {};
+  const p = isJsonObject(payload) ? payload : {};
+  const cn = isJsonObject(p.callNotification) ? p.callNotification : {};
+  const from = isJsonObject(cn.from) ? cn.from : {};
+  const dbg = isJsonObject(p.debugContent) ? p.debugContent : {};
   const callId = str(dbg.callId) || str((v as Record<string, unknown>)?.callId) || undefined;
   return {
     type: "call",

@@ -3,7 +3,9 @@
  * the handshake/WebSocket query, the `3:::` request and its ACK, the registrar body, and the body
  * decoding (plain JSON text, or base64 of gzip with `X-Microsoft-Skype-Content-Encoding: gzip`).
  */
+
 import { gunzipSync, gzipSync } from "node:zlib";
+import { isJsonObject } from "../json.js";
 
 /** Signed connection parameters from allocate, copied verbatim into the query and `user.authenticate`. */
 export interface ConnectParams {
@@ -41,15 +43,13 @@ export const TROUTER_PATHS = {
 /** The `tc` query value (§7.3). */
 export const TROUTER_TC = { cv: "2024.23.01.2", ua: "TeamsCDL", hr: "", v: "27/24070119616" } as const;
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
 /** Validates an allocate answer; returns undefined when it is not one. */
 export function parseAllocateResponse(body: unknown): AllocateResponse | undefined {
-  if (!isObj(body)) return undefined;
+  if (!isJsonObject(body)) return undefined;
   const { socketio, surl, ttl, connectparams } = body;
   if (typeof socketio !== "string" || typeof surl !== "string") return undefined;
   if (typeof ttl !== "string" && typeof ttl !== "number") return undefined;
-  if (!isObj(connectparams)) return undefined;
+  if (!isJsonObject(connectparams)) return undefined;
   const cp: Record<string, string> = {};
   for (const [k, v] of Object.entries(connectparams))
     if (typeof v === "string" || typeof v === "number") cp[k] = String(v);
@@ -101,7 +101,7 @@ export interface TrouterResponse {
 function jsonObject(text: string): Record<string, unknown> | undefined {
   try {
     const v: unknown = JSON.parse(text);
-    return isObj(v) ? v : undefined;
+    return isJsonObject(v) ? v : undefined;
   } catch {
     return undefined;
   }
@@ -113,7 +113,8 @@ export function parseTrouterRequest(data: string): TrouterRequest | undefined {
   if (!v || typeof v.id !== "number" || !Number.isSafeInteger(v.id)) return undefined;
   if (typeof v.url !== "string") return undefined;
   const headers: Record<string, string> = {};
-  if (isObj(v.headers)) for (const [k, h] of Object.entries(v.headers)) if (typeof h === "string") headers[k] = h;
+  if (isJsonObject(v.headers))
+    for (const [k, h] of Object.entries(v.headers)) if (typeof h === "string") headers[k] = h;
   return {
     id: v.id,
     method: typeof v.method === "string" ? v.method : "POST",
@@ -275,18 +276,18 @@ export function buildChatRegistration(options: {
 
 /** Validates a registrar body; returns a reason string when it is not acceptable. */
 export function parseRegistration(body: unknown): RegistrarRegistration | string {
-  if (!isObj(body)) return "The body must be a JSON object.";
+  if (!isJsonObject(body)) return "The body must be a JSON object.";
   const cd = body.clientDescription;
-  if (!isObj(cd)) return "clientDescription is required.";
+  if (!isJsonObject(cd)) return "clientDescription is required.";
   for (const k of ["appId", "templateKey"] as const)
     if (typeof cd[k] !== "string" || !cd[k]) return `clientDescription.${k} is required.`;
   if (typeof body.registrationId !== "string" || !/^[A-Za-z0-9{}_.:-]{1,100}$/.test(body.registrationId))
     return "registrationId is required.";
-  const tr = isObj(body.transports) ? body.transports.TROUTER : undefined;
+  const tr = isJsonObject(body.transports) ? body.transports.TROUTER : undefined;
   if (!Array.isArray(tr) || tr.length === 0) return "transports.TROUTER must list at least one transport.";
   const transports: RegistrarTransport[] = [];
   for (const t of tr) {
-    if (!isObj(t) || typeof t.path !== "string" || !/^https?:\/\//.test(t.path))
+    if (!isJsonObject(t) || typeof t.path !== "string" || !/^https?:\/\//.test(t.path))
       return "Each TROUTER transport needs a path URL.";
     const ttl = typeof t.ttl === "number" ? t.ttl : Number(t.ttl);
     if (!Number.isFinite(ttl) || ttl <= 0) return "Each TROUTER transport needs a positive ttl.";

@@ -1,6 +1,7 @@
+import { reactionKeyFromInput, reactionLabel } from "@teams-api/protocol";
 import type { Command } from "commander";
 import type { App } from "../../app.js";
-import { reactionKeyFromInput, reactionLabel } from "../../render/reactions.js";
+import { UsageError } from "../../errors.js";
 import { oneLine } from "../../render/sanitize.js";
 import type { AppFor } from "../types.js";
 
@@ -29,6 +30,11 @@ export function register(program: Command, appFor: AppFor): void {
 
 export async function run(app: App, opts: ReactOptions): Promise<void> {
   const key = reactionKeyFromInput(opts.reaction);
+  if (key === undefined) {
+    throw new UsageError(
+      `"${oneLine(opts.reaction)}" is not a reaction: use like, heart, laugh, surprised, sad, angry, an emoji, or a key such as 1f525_fire.`,
+    );
+  }
   const id = await app.chatId(opts.chat);
   const messageId = app.messageId(id, opts.message);
   const client = await app.session();

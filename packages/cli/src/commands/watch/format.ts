@@ -1,7 +1,6 @@
-import { parseEmotions } from "@teams-api/protocol";
+import { parseEmotions, reactionLabel } from "@teams-api/protocol";
 import type { Message, RealtimeEvent } from "teams-api";
 import type { Colors } from "../../render/colors.js";
-import { reactionLabel } from "../../render/reactions.js";
 import { oneLine, truncate } from "../../render/sanitize.js";
 
 /** Names for what an event mentions, resolved before formatting (never raw ids). */

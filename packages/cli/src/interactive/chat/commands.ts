@@ -2,8 +2,8 @@
  * The chat view's slash commands. Messages are named by the short numbers shown in the log
  * (`/reply 3`, `/react 3 🔥`); every server string shown goes through the one sanitizer.
  */
+import { reactionKeyFromInput, reactionLabel } from "@teams-api/protocol";
 import type { Message } from "teams-api";
-import { reactionKeyFromInput, reactionLabel } from "../../render/reactions.js";
 import { oneLine } from "../../render/sanitize.js";
 import { explain } from "../context.js";
 import { uploadTo } from "../screens/files.js";
@@ -117,6 +117,10 @@ export const COMMANDS: Command[] = [
         return;
       }
       const key = reactionKeyFromInput(a.text);
+      if (key === undefined) {
+        v.ui.notice("That is not a reaction: use an emoji, or like, heart, laugh, surprised, sad, angry", "warn");
+        return;
+      }
       await attempt(
         v,
         "Reacting…",

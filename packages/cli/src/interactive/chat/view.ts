@@ -80,7 +80,7 @@ export class ChatView implements View {
       this.#scroll > 0 ? c.yellow(`  ↑ scrolled${this.#unseen ? ` · ${this.#unseen} new below` : ""} (PgDn)`) : "";
     if (!live) return scroll;
     if (live.mode === "push") return `${c.green("●")} ${c.dim("live")}${scroll}`;
-    return `${c.yellow(`! Live updates unavailable (${live.reason ?? "no push"}) — checking every 3 s`)}${scroll}`;
+    return `${c.yellow(`! Live updates by polling every 3 s (${live.reason ?? "no push"})`)}${scroll}`;
   }
 
   /** Loads the newest page, marks the chat read, starts live updates. */
@@ -95,6 +95,8 @@ export class ChatView implements View {
         setTimeout(() => this.ui.render(), TYPING_SHOWN_MS + 50).unref();
       },
       error: (err) => this.ui.notice(`Could not check for new messages: ${describeError(err)}`, "warn"),
+      changed: () => this.ui.render(),
+      resync: () => void this.#fetchNewest(),
     });
     this.ui.render();
   }

@@ -1,11 +1,9 @@
 /** Reactions (PROTOCOL.md §2.12): PUT adds, DELETE removes `properties?name=emotions` on a message. */
-import { CHAT_PATHS } from "@teams-api/protocol";
+import { CHAT_PATHS, isValidReactionKey } from "@teams-api/protocol";
 import { InvalidArgumentError } from "../../errors.js";
 import type { RequestOptions } from "../../http/types.js";
 import { checkConversationId, checkMessageId } from "./checks.js";
 import type { ChatCore } from "./core.js";
-
-const REACTION_KEY = /^[A-Za-z0-9_-]{1,64}(;[A-Za-z0-9_.-]{1,200})?$/;
 
 export class Reactions {
   readonly #core: ChatCore;
@@ -34,7 +32,7 @@ export class Reactions {
     checkConversationId(conversationId);
     checkMessageId(messageId);
     const key = emotions.key;
-    if (typeof key !== "string" || !REACTION_KEY.test(key) || key === "follow") {
+    if (!isValidReactionKey(key)) {
       throw new InvalidArgumentError(`"${String(key)}" is not a reaction (e.g. like, heart, laugh, 1f525_fire).`);
     }
     const core = this.#core;

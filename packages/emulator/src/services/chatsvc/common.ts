@@ -1,4 +1,4 @@
-import { AUDIENCES } from "@teams-api/protocol";
+import { AUDIENCES, type ChatPathTemplate, chatPathPattern } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
 import {
   type Caller,
@@ -25,10 +25,13 @@ export interface ChatCall {
 
 export type ChatHandler = (req: EmuRequest, call: ChatCall) => EmuResponse | Promise<EmuResponse>;
 
-/** One chat endpoint, below `/v1`; served on both the direct host and the AFD proxy path. */
+/**
+ * One chat endpoint, below `/v1`: one of the protocol's path templates (the ones the client builds
+ * its requests from); served on both the direct host and the AFD proxy path.
+ */
 export interface ChatEndpoint {
   readonly method: string;
-  readonly path: string;
+  readonly path: ChatPathTemplate;
   readonly handler: ChatHandler;
   readonly options: RouteOptions;
 }
@@ -38,7 +41,7 @@ export function chatRoute(
   _ctx: EmulatorContext,
   _state: ChatState,
   method: string,
-  path: string,
+  path: ChatPathTemplate,
   handler: ChatHandler,
   options: RouteOptions = {},
 ): ChatEndpoint {
@@ -65,7 +68,7 @@ export function chatTables(
   const direct: Route[] = endpoints.map((e) =>
     route(
       e.method,
-      new RegExp(`^/v1${e.path}$`),
+      new RegExp(`^/v1${chatPathPattern(e.path)}$`),
       "skypetoken",
       (req, caller) => {
         const region = req.mount.params.region;
@@ -78,7 +81,7 @@ export function chatTables(
   const afd: Route[] = endpoints.map((e) =>
     route(
       e.method,
-      new RegExp(`^/(?<afdRegion>[A-Za-z0-9-]+)/v1${e.path}$`),
+      new RegExp(`^/(?<afdRegion>[A-Za-z0-9-]+)/v1${chatPathPattern(e.path)}$`),
       { skypetoken: true, bearer: [AUDIENCES.ic3] },
       (req, caller) => {
         const region = req.params.afdRegion!;
@@ -90,8 +93,3 @@ export function chatTables(
   );
   return { direct: { service: "chat", routes: direct }, afd: { service: "chat", routes: afd } };
 }
-
-/** `/users/ME` as clients write it. */
-export const ME = "/users/(?:ME|me)";
-/** One path segment (ids are already percent-decoded by the core). */
-export const SEG = (name: string): string => `(?<${name}>[^/]+)`;

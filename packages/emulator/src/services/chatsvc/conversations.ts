@@ -1,10 +1,17 @@
-import { mriKind, parseTeamsTimestamp, type WireConversation, type WireMessage } from "@teams-api/protocol";
+import {
+  CHAT_PATHS,
+  type ChatPathTemplate,
+  mriKind,
+  parseTeamsTimestamp,
+  type WireConversation,
+  type WireMessage,
+} from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
 import type { RouteOptions } from "../../http/types.js";
 import type { ChatState, SendInput } from "../../state/chat.js";
 import { conversationVersion, type StoredMessage } from "../../state/chat-model.js";
 import { conversationUrl, messageConversationPath, wireConversation, wireMessage } from "../../state/chat-wire.js";
-import { type ChatCall, type ChatEndpoint, type ChatHandler, chatRoute, ME, SEG } from "./common.js";
+import { type ChatCall, type ChatEndpoint, type ChatHandler, chatRoute } from "./common.js";
 import { bindingOf, type Cursor, decodeCursor, encodeCursor } from "./cursor.js";
 import {
   badRequest,
@@ -41,13 +48,13 @@ function targetTypeFilter(raw: string | null): (id: string) => boolean {
 }
 
 export function conversationRoutes(ctx: EmulatorContext, state: ChatState): ChatEndpoint[] {
-  const route = (method: string, path: string, h: ChatHandler, options?: RouteOptions) =>
+  const route = (method: string, path: ChatPathTemplate, h: ChatHandler, options?: RouteOptions) =>
     chatRoute(ctx, state, method, path, h, options);
 
   return [
     // §2.3 current-user properties
-    route("GET", `${ME}/properties`, (_req, { user }) => ({ status: 200, body: state.userProperties(user) })),
-    route("PUT", `${ME}/properties`, (req, { user }) => {
+    route("GET", CHAT_PATHS.userProperties, (_req, { user }) => ({ status: 200, body: state.userProperties(user) })),
+    route("PUT", CHAT_PATHS.userProperties, (req, { user }) => {
       const name = req.url.searchParams.get("name");
       if (!name) throw badRequest("Query parameter 'name' is required.");
       const body = objectBody(req);
@@ -58,25 +65,25 @@ export function conversationRoutes(ctx: EmulatorContext, state: ChatState): Chat
     }),
 
     // §2.4 conversation list
-    route("GET", `${ME}/conversations`, (req, call) => listConversations(req, call), {
+    route("GET", CHAT_PATHS.conversations, (req, call) => listConversations(req, call), {
       query: ["view", "pageSize", "startTime", "syncState", "targetType"],
     }),
 
     // §2.5 one conversation
-    route("GET", `${ME}/conversations/${SEG("cid")}`, (req, { user, wire }) => {
-      const { thread } = state.conversation(user.mri, req.params.cid!);
+    route("GET", CHAT_PATHS.conversation, (req, { user, wire }) => {
+      const { thread } = state.conversation(user.mri, req.params.conversationId!);
       return { status: 200, body: wireConversation(thread, user.mri, wire) };
     }),
 
     // §2.6 messages
-    route("GET", `${ME}/conversations/${SEG("cid")}/messages`, (req, call) => listMessages(req, call), {
+    route("GET", CHAT_PATHS.messages, (req, call) => listMessages(req, call), {
       query: ["view", "pageSize", "startTime", "endTime", "syncState"],
     }),
 
     // §2.8 send, §2.10 typing
-    route("POST", `${ME}/conversations/${SEG("cid")}/messages`, (req, { user, base }) => {
+    route("POST", CHAT_PATHS.messages, (req, { user, base }) => {
       const input = sendInput(objectBody(req));
-      const { message } = state.post(user, req.params.cid!, input);
+      const { message } = state.post(user, req.params.conversationId!, input);
       const body: Record<string, unknown> = { OriginalArrivalTime: message.id };
       if (ctx.variants.sendEchoesClientMessageId) body.id = message.clientmessageid;
       return {
@@ -175,7 +182,7 @@ function listConversations(req: Parameters<Parameters<typeof chatRoute>[4]>[0], 
 
 function listMessages(req: Parameters<Parameters<typeof chatRoute>[4]>[0], call: ChatCall) {
   const { user, base, wire, state } = call;
-  const cid = req.params.cid!;
+  const cid = req.params.conversationId!;
   const pageSize = pageSizeParam(req, MESSAGES_PAGE.default, MESSAGES_PAGE.max);
   let startTime = intParam(req, "startTime") ?? 0;
   const endTime = intParam(req, "endTime") ?? Number.MAX_SAFE_INTEGER;

@@ -1,7 +1,8 @@
+import { CHAT_PATHS, type ChatPathTemplate } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
 import type { RouteOptions } from "../../http/types.js";
 import type { ChatState, EditInput } from "../../state/chat.js";
-import { type ChatEndpoint, type ChatHandler, chatRoute, ME, SEG } from "./common.js";
+import { type ChatEndpoint, type ChatHandler, chatRoute } from "./common.js";
 import {
   badRequest,
   checkMessageSize,
@@ -14,14 +15,13 @@ import {
 
 /** Edit, delete, reactions (§2.9, §2.12) and read state (§2.11). Success answers are 200. */
 export function mutationRoutes(ctx: EmulatorContext, state: ChatState): ChatEndpoint[] {
-  const route = (method: string, path: string, h: ChatHandler, options?: RouteOptions) =>
+  const route = (method: string, path: ChatPathTemplate, h: ChatHandler, options?: RouteOptions) =>
     chatRoute(ctx, state, method, path, h, options);
-  const message = `${ME}/conversations/${SEG("cid")}/messages/${SEG("mid")}`;
 
   return [
     // §2.9 edit → 200 {"edittime":"<ms>"} (clients fail on an empty 200, §9.5)
-    route("PUT", message, (req, { user }) => {
-      const mid = req.params.mid!;
+    route("PUT", CHAT_PATHS.message, (req, { user }) => {
+      const mid = req.params.messageId!;
       const body = objectBody(req);
       const input: EditInput = { content: requiredString(body, "content") };
       const messagetype = optionalString(body, "messagetype");
@@ -42,23 +42,23 @@ export function mutationRoutes(ctx: EmulatorContext, state: ChatState): ChatEndp
       if (edited !== undefined && edited !== null && String(edited) !== mid) {
         throw badRequest("skypeeditedid must be the id of the message being edited.");
       }
-      const edittime = state.edit(user.mri, req.params.cid!, mid, input);
+      const edittime = state.edit(user.mri, req.params.conversationId!, mid, input);
       return { status: 200, body: { edittime: String(edittime) } };
     }),
 
     // §2.9 delete → 200, the message stays as a tombstone
-    route("DELETE", message, (req, { user }) => {
+    route("DELETE", CHAT_PATHS.message, (req, { user }) => {
       const behavior = req.url.searchParams.get("behavior");
       if (behavior !== null && !/^(?:soft|hard)delete$/i.test(behavior)) {
         throw badRequest(`Invalid value '${behavior}' for query parameter 'behavior'.`);
       }
-      state.delete(user.mri, req.params.cid!, req.params.mid!);
+      state.delete(user.mri, req.params.conversationId!, req.params.messageId!);
       return { status: 200 };
     }),
 
     // §2.12 reactions: PUT adds (value 0 removes, TL), DELETE removes
     ...(["PUT", "DELETE"] as const).map((method) =>
-      route(method, `${message}/properties`, (req, { user }) => {
+      route(method, CHAT_PATHS.messageProperties, (req, { user }) => {
         const name = req.url.searchParams.get("name");
         if (!name) throw badRequest("Query parameter 'name' is required.");
         if (name !== "emotions") throw badRequest(`Message property '${name}' cannot be changed.`);
@@ -73,13 +73,13 @@ export function mutationRoutes(ctx: EmulatorContext, state: ChatState): ChatEndp
           else if (typeof v === "string") value = v;
           else throw badRequest("Field 'emotions.value' must be a number or a string.");
         }
-        state.react(user.mri, req.params.cid!, req.params.mid!, key, value);
+        state.react(user.mri, req.params.conversationId!, req.params.messageId!, key, value);
         return { status: 200 };
       }),
     ),
 
     // §2.11 own read horizon / unread bookmark
-    route("PUT", `${ME}/conversations/${SEG("cid")}/properties`, (req, { user }) => {
+    route("PUT", CHAT_PATHS.conversationProperties, (req, { user }) => {
       const name = req.url.searchParams.get("name");
       if (!name) throw badRequest("Query parameter 'name' is required.");
       const which =
@@ -92,7 +92,7 @@ export function mutationRoutes(ctx: EmulatorContext, state: ChatState): ChatEndp
       const body = objectBody(req);
       const key = Object.keys(body).find((k) => k.toLowerCase() === which.toLowerCase());
       if (key === undefined) throw badRequest(`Missing required field '${which}'.`);
-      state.setReadState(user.mri, req.params.cid!, which, requiredString(body, key));
+      state.setReadState(user.mri, req.params.conversationId!, which, requiredString(body, key));
       return { status: 200 };
     }),
   ];

@@ -1,16 +1,16 @@
+import { CHAT_PATHS, type ChatPathTemplate } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
 import { HttpError, type RouteOptions } from "../../http/types.js";
 import type { ChatState, MemberInput } from "../../state/chat.js";
 import type { MemberRole } from "../../state/chat-model.js";
 import { threadUrl, wireThread } from "../../state/chat-wire.js";
-import { type ChatEndpoint, type ChatHandler, chatRoute, ME, SEG } from "./common.js";
+import { type ChatEndpoint, type ChatHandler, chatRoute } from "./common.js";
 import { badRequest, objectBody, optionalObject, optionalObjectBody } from "./request.js";
 
 /** Threads and membership (§2.5, §2.11, §2.13). */
 export function threadRoutes(ctx: EmulatorContext, state: ChatState): ChatEndpoint[] {
-  const route = (method: string, path: string, h: ChatHandler, options?: RouteOptions) =>
+  const route = (method: string, path: ChatPathTemplate, h: ChatHandler, options?: RouteOptions) =>
     chatRoute(ctx, state, method, path, h, options);
-  const thread = `/threads/${SEG("tid")}`;
 
   const role = (v: unknown, where: string): MemberRole => {
     if (v === undefined || v === null) return "User";
@@ -37,7 +37,7 @@ export function threadRoutes(ctx: EmulatorContext, state: ChatState): ChatEndpoi
 
   return [
     // §2.13 create a group chat → 201, Location of the new thread, body {}
-    route("POST", "/threads", (req, { user, base }) => {
+    route("POST", CHAT_PATHS.threads, (req, { user, base }) => {
       const body = objectBody(req);
       const members = memberList(body);
       const properties = optionalObject(body, "properties") ?? {};
@@ -46,7 +46,7 @@ export function threadRoutes(ctx: EmulatorContext, state: ChatState): ChatEndpoi
     }),
 
     // §2.13 (MMZ) 1:1 get-or-create → 201 new / 200 existing, {"id":…}
-    route("PUT", `${ME}/conversations`, (req, { user }) => {
+    route("PUT", CHAT_PATHS.conversations, (req, { user }) => {
       const members = memberList(objectBody(req)).filter((m) => m.mri !== user.mri);
       if (members.length !== 1) throw badRequest("A one-on-one chat needs exactly one other member.");
       const other = ctx.directory.byMri(members[0]!.mri);
@@ -56,14 +56,14 @@ export function threadRoutes(ctx: EmulatorContext, state: ChatState): ChatEndpoi
     }),
 
     // §2.5 thread details
-    route("GET", thread, (req, { user, wire }) => ({
+    route("GET", CHAT_PATHS.thread, (req, { user, wire }) => ({
       status: 200,
-      body: wireThread(state.thread(user.mri, req.params.tid!), user.mri, wire),
+      body: wireThread(state.thread(user.mri, req.params.threadId!), user.mri, wire),
     })),
 
     // §2.5 roster (MMZ): totalMemberCount is the reliable count
-    route("GET", `${thread}/members`, (req, { user, base }) => {
-      const t = state.thread(user.mri, req.params.tid!);
+    route("GET", CHAT_PATHS.threadMembers, (req, { user, base }) => {
+      const t = state.thread(user.mri, req.params.threadId!);
       const members = [...t.members.values()].map((m) => ({
         id: m.mri,
         userDisplayName: ctx.directory.byMri(m.mri)?.displayName ?? "",
@@ -76,28 +76,28 @@ export function threadRoutes(ctx: EmulatorContext, state: ChatState): ChatEndpoi
     }),
 
     // §2.13 add one member / change a role
-    route("PUT", `${thread}/members/${SEG("mri")}`, (req, { user }) => {
+    route("PUT", CHAT_PATHS.threadMember, (req, { user }) => {
       const body = optionalObjectBody(req);
-      state.addMembers(user.mri, req.params.tid!, [
+      state.addMembers(user.mri, req.params.threadId!, [
         { mri: state.canonicalMri(req.params.mri!), role: role(body.role, "role") },
       ]);
       return { status: 200 };
     }),
 
     // §2.13 batch add
-    route("PUT", `${thread}/members`, (req, { user }) => {
-      state.addMembers(user.mri, req.params.tid!, memberList(objectBody(req)));
+    route("PUT", CHAT_PATHS.threadMembers, (req, { user }) => {
+      state.addMembers(user.mri, req.params.threadId!, memberList(objectBody(req)));
       return { status: 200 };
     }),
 
     // §2.13 remove a member; yourself = leave
-    route("DELETE", `${thread}/members/${SEG("mri")}`, (req, { user }) => {
-      state.removeMember(user.mri, req.params.tid!, req.params.mri!);
+    route("DELETE", CHAT_PATHS.threadMember, (req, { user }) => {
+      state.removeMember(user.mri, req.params.threadId!, req.params.mri!);
       return { status: 200 };
     }),
 
     // §2.13 topic, joiningenabled, historydisclosed, picture, description
-    route("PUT", `${thread}/properties`, (req, { user }) => {
+    route("PUT", CHAT_PATHS.threadProperties, (req, { user }) => {
       const name = req.url.searchParams.get("name");
       if (!name) throw badRequest("Query parameter 'name' is required.");
       const body = objectBody(req);
@@ -106,14 +106,14 @@ export function threadRoutes(ctx: EmulatorContext, state: ChatState): ChatEndpoi
       if (typeof raw !== "string" && (typeof raw !== "boolean" || name === "topic")) {
         throw badRequest(`Field '${name}' must be a string.`);
       }
-      state.setThreadProperty(user.mri, req.params.tid!, name, String(raw));
+      state.setThreadProperty(user.mri, req.params.threadId!, name, String(raw));
       return { status: 200 };
     }),
 
     // §2.11 everyone's read horizons
-    route("GET", `${thread}/consumptionhorizons`, (req, { user }) => ({
+    route("GET", CHAT_PATHS.consumptionHorizons, (req, { user }) => ({
       status: 200,
-      body: state.consumptionHorizons(user.mri, req.params.tid!),
+      body: state.consumptionHorizons(user.mri, req.params.threadId!),
     })),
   ];
 }

@@ -1,4 +1,4 @@
-import { CLIENT_IDS, REGISTERED_REDIRECTS } from "@teams-api/protocol";
+import { CLIENT_IDS, isLoopbackHost, REGISTERED_REDIRECTS } from "@teams-api/protocol";
 import type { EmulatorContext } from "../../context.js";
 import { type EmuRequest, type EmuResponse, HttpError } from "../../http/types.js";
 import type { Tenant, User } from "../../state/directory.js";
@@ -40,7 +40,6 @@ export function isSpaRedirect(clientId: string, redirectUri: string): boolean {
   return isSpaClient(clientId) || (EXTRA_SPA_REDIRECTS[clientId] ?? []).includes(redirectUri);
 }
 export const CODE_TTL_MS = 10 * 60 * 1000;
-export const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 export const PKCE_VALUE = /^[A-Za-z0-9._~-]{43,128}$/;
 
 export interface AuthorizeRequest {
@@ -180,7 +179,7 @@ export function createLoginCore(ctx: EmulatorContext) {
     // RFC 8252 §7.3: native apps may use any port on a loopback redirect.
     try {
       const u = new URL(redirectUri);
-      return u.protocol === "http:" && LOOPBACK_HOSTS.has(u.hostname) && !u.hash && !u.username && !u.password;
+      return u.protocol === "http:" && isLoopbackHost(u.hostname) && !u.hash && !u.username && !u.password;
     } catch {
       return false;
     }

@@ -472,19 +472,5 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
   return new EmulatorTokenService(options, await signingKeys());
 }
 
-/** The bearer token of a request, or "" (scheme compared case-insensitively). */
-export function bearerFromHeaders(headers: Readonly<Record<string, string | undefined>>): string {
-  const m = /^\s*Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? "");
-  return m?.[1] ?? "";
-}
-
-/**
- * The skypetoken of a request in any of the forms clients send (§9.5): `X-Skypetoken: <t>`,
- * `Authentication: skypetoken=<t>`; or "" when none.
- */
-export function skypeTokenFromHeaders(headers: Readonly<Record<string, string | undefined>>): string {
-  const x = headers["x-skypetoken"]?.trim();
-  if (x) return x;
-  const m = /(?:^|[\s,;])skypetoken=([^\s,;]+)/i.exec(headers.authentication ?? "");
-  return m?.[1] ?? "";
-}
+/** The credential headers are read by the protocol package, the one parser of them. */
+export { bearerFromHeaders, skypeTokenFromHeaders } from "@teams-api/protocol";

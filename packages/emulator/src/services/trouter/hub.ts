@@ -4,6 +4,7 @@ import type { Duplex } from "node:stream";
 import {
   type AllocateResponse,
   AUDIENCES,
+  bearerFromAuthorization,
   buildHandshake,
   CONSUMER_SPACES_SCOPE,
   type ConnectParams,
@@ -199,7 +200,7 @@ export class TrouterHub implements ConnectionHost {
   }
 
   authenticate(authorization: string | undefined, connectparams: unknown, conn: Connection): User | undefined {
-    const token = /^\s*Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
+    const token = bearerFromAuthorization(authorization);
     if (!token) return undefined;
     let user: User;
     try {

@@ -1,7 +1,8 @@
 /**
- * The issue-3 commands, each round-tripped against the emulator through the real CLI: the change is
- * made by one command and observed by another (often as the other person), and what is shown to a
- * person names people, never ids.
+ * The commands that change a conversation (reply, edit, delete, react, read, chat, members), each
+ * round-tripped against the emulator through the real CLI: the change is made by one command and
+ * observed by another (often as the other person), and what is shown to a person names people,
+ * never ids.
  */
 import * as assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -34,7 +35,7 @@ function ok(r: RunResult, what: string): RunResult {
 }
 const json = <T>(r: RunResult): T => JSON.parse(r.stdout) as T;
 
-describe("issue 3: reply, edit, delete, react, read, chats and members", () => {
+describe("conversation commands: reply, edit, delete, react, read, chats and members", () => {
   let sb: Sandbox;
   const messagesOf = async (chat: string, n = 5, as?: string): Promise<MessageRow[]> =>
     json<MessageRow[]>(
@@ -101,6 +102,20 @@ describe("issue 3: reply, edit, delete, react, read, chats and members", () => {
     ok(await sb.run(["react", "Bob Example", sent.id, "like", "--remove"]), "unreact");
     const unliked = (await messagesOf("Alice Example", 5, BOB)).find((m) => m.id === sent.id)!;
     assert.deepEqual(unliked.reactions, []);
+  });
+
+  it("react with an emoji outside the classic six (🔥) sends its Teams emoji id, and the emulator takes it", async () => {
+    const sent = json<{ id: string }>(ok(await sb.runAs(BOB, ["send", "Alice Example", "demo is live"]), "bob sends"));
+    const n = (await messagesOf("Bob Example", 5)).find((m) => m.id === sent.id)!.number;
+    const reacted = json<{ reaction: string }>(ok(await sb.run(["react", "Bob Example", String(n), "🔥"]), "react 🔥"));
+    assert.equal(reacted.reaction, "1f525_fire");
+    const fired = (await messagesOf("Alice Example", 5, BOB)).find((m) => m.id === sent.id)!;
+    assert.deepEqual(
+      fired.reactions.map((r) => [r.key, r.count, r.users.map((u) => u.displayName)]),
+      [["1f525_fire", 1, ["Alice Example"]]],
+    );
+    const bad = await sb.run(["react", "Bob Example", String(n), "lol"]);
+    assert.equal(bad.code, 2, "not a reaction: a usage error before any request");
   });
 
   it("read marks the chat read; --unread marks it unread again", async () => {
