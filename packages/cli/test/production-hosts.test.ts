@@ -7,15 +7,17 @@
  * signed in.
  *
  * Fails when: a tunnel is asked for a host the emulator does not answer as (a request that would
- * reach anything but the emulator), a response of the run names the emulator's own address, or a
- * page of messages was not fetched by following `backwardLink` on the real chat host.
+ * reach anything but the emulator), a child resolves a hostname itself (a direct connection; a
+ * preloaded guard refuses and logs every lookup), a response of the run names the emulator's own
+ * address, or the library's second page was not fetched by following `backwardLink`.
  */
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
 import type { ObservedResponse } from "@teams-api/emulator";
 import { findSecret, ROOT, type RunResult, type Sandbox, sandbox } from "./helpers/cli.js";
 
@@ -44,8 +46,11 @@ describe("the real enterprise and consumer configurations through teams-emulator
   const tunnels = new Set<string>();
   const refused: string[] = [];
 
+  let dnsLog: string;
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "teams-emulator-ca-"));
+    dnsLog = join(dataDir, "direct-dns.log");
+    writeFileSync(dnsLog, "");
     sb = await sandbox({
       productionHosts: true,
       tls: { dataDir },
@@ -54,10 +59,23 @@ describe("the real enterprise and consumer configurations through teams-emulator
         connect: (target, allowed) => (allowed ? tunnels.add(target) : refused.push(target)),
       },
     });
+    // Not client configuration: a guard in every child that refuses (and logs) any direct lookup.
+    sb.env.NODE_OPTIONS = `--import ${pathToFileURL(join(ROOT, "packages/cli/test/fixtures/no-direct-dns.mjs")).href}`;
+    sb.env.NO_DIRECT_DNS_LOG = dnsLog;
   });
   after(async () => {
     await sb.close();
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("the guard refuses a direct lookup (so the last test can trust its log)", () => {
+    const probe = spawnSync(
+      process.execPath,
+      ["-e", "require('node:dns').lookup('teams.microsoft.com', (e) => process.exit(e ? 3 : 0))"],
+      { env: { ...sb.env, NO_DIRECT_DNS_LOG: join(dataDir, "guard-check.log") } },
+    );
+    assert.equal(probe.status, 3);
+    assert.equal(readFileSync(join(dataDir, "guard-check.log"), "utf8"), "teams.microsoft.com\n");
   });
 
   it("hands the client only the real configuration: the cloud, the proxy and the CA", () => {
@@ -69,20 +87,23 @@ describe("the real enterprise and consumer configurations through teams-emulator
   });
 
   it("enterprise: sign in, whoami, chats, two pages of messages, send, reply, react, edit, delete", async () => {
-    ok(await sb.login("alice@contoso.com"), "login");
-    const me = json<{ mri: string; displayName: string }>(ok(await sb.run(["whoami"]), "whoami"));
+    const login = ["login", "--username", "alice@contoso.com", "--password-stdin"];
+    ok(await runWith(sb, sb.env, login, { input: `${sb.emulator.password}\n` }), "login");
+    const me = json<{ mri: string; displayName: string }>(ok(await runWith(sb, sb.env, ["whoami"]), "whoami"));
     assert.equal(me.displayName, "Alice Example");
-    const chats = json<Array<{ title: string }>>(ok(await sb.run(["chats", "-n", "50"]), "chats"));
-    assert.ok(chats.some((c) => c.title === "Bob Example"), "the 1:1 with Bob is listed");
-
-    const pagesBefore = messagePages(responses);
-    const history = json<MessageRow[]>(ok(await sb.run(["messages", "Bob Example", "-n", "250"]), "messages"));
-    assert.equal(history.length, 250);
-    const pages = messagePages(responses).slice(pagesBefore.length);
-    assert.ok(pages.length >= 2, `two pages of messages (got ${pages.length})`);
+    const chats = json<Array<{ title: string }>>(ok(await runWith(sb, sb.env, ["chats", "-n", "50"]), "chats"));
     assert.ok(
-      pages.slice(1).every((p) => p.host === "emea.ng.msg.teams.microsoft.com" && /syncState=/.test(p.path)),
-      "later pages follow backwardLink on the home region's chat host",
+      chats.some((c) => c.title === "Bob Example"),
+      "the 1:1 with Bob is listed",
+    );
+
+    // `-n` tops out at the service's largest page (200), so the terminal app reads one page here;
+    // the library below reads in pages of 5 and so follows `backwardLink`.
+    const history = json<MessageRow[]>(ok(await runWith(sb, sb.env, ["messages", "Bob Example", "-n", "30"]), "messages"));
+    assert.equal(history.length, 30);
+    assert.ok(
+      messagePages(responses).some((p) => p.host === "emea.ng.msg.teams.microsoft.com"),
+      "messages came from the home region's chat host named by the service map",
     );
 
     await roundTrip(sb, sb.env, "Bob Example");
@@ -97,7 +118,10 @@ describe("the real enterprise and consumer configurations through teams-emulator
     const me = json<{ displayName: string }>(ok(await runWith(sb, env, ["whoami"]), "whoami"));
     assert.equal(me.displayName, "Grace Lin");
     const chats = json<Array<{ title: string }>>(ok(await runWith(sb, env, ["chats"]), "chats"));
-    assert.ok(chats.some((c) => c.title === "Alice Example"), `Grace's chat with Alice: ${JSON.stringify(chats)}`);
+    assert.ok(
+      chats.some((c) => c.title === "Alice Example"),
+      `Grace's chat with Alice: ${JSON.stringify(chats)}`,
+    );
     await roundTrip(sb, env, "Alice Example");
     assert.ok(
       responses.some((r) => r.host === "msgapi.teams.live.com"),
@@ -110,10 +134,16 @@ describe("the real enterprise and consumer configurations through teams-emulator
       ["enterprise", "bob@contoso.com", "Alice Example"],
       ["consumer", "grace@outlook.com", "Alice Example"],
     ] as const) {
+      const pagesBefore = messagePages(responses).length;
       const r = await library(sb, { ...sb.env, TEAMS_CLOUD: cloud }, user, chat);
       ok(r, `library (${cloud})`);
       const seen = JSON.parse(r.stdout) as Record<string, unknown>;
       assert.equal(seen.read, 10, `${cloud}: two pages of 5`);
+      const pages = messagePages(responses).slice(pagesBefore);
+      assert.ok(
+        pages.some((p) => /syncState=/.test(p.target)),
+        `${cloud}: the second page followed backwardLink (${pages.map((p) => p.host + p.target).join(", ")})`,
+      );
       assert.equal(seen.replied, true);
       assert.deepEqual(seen.reactions, ["like"]);
       assert.equal(seen.edited, "library through the proxy (edited)");
@@ -123,6 +153,7 @@ describe("the real enterprise and consumer configurations through teams-emulator
 
   it("nothing left the emulator, and no response named its own address", () => {
     assert.deepEqual(refused, [], "every tunnel the clients asked for was a host the emulator answers as");
+    assert.equal(readFileSync(dnsLog, "utf8"), "", "no child resolved a name itself (a direct connection)");
     assert.ok(tunnels.has("login.microsoftonline.com:443"));
     assert.ok(tunnels.has("teams.microsoft.com:443"));
     assert.ok(tunnels.has("teams.live.com:443"));
@@ -131,7 +162,7 @@ describe("the real enterprise and consumer configurations through teams-emulator
     for (const r of responses) {
       const text = `${JSON.stringify(r.headers)}\n${r.body ?? ""}`;
       for (const needle of own) {
-        assert.ok(!text.includes(needle), `${r.method} https://${r.host}${r.path} names the emulator (${needle})`);
+        assert.ok(!text.includes(needle), `${r.method} https://${r.host}${r.target} names the emulator (${needle})`);
       }
     }
   });
@@ -139,7 +170,7 @@ describe("the real enterprise and consumer configurations through teams-emulator
 
 /** GETs of a messages list, in order. */
 function messagePages(all: readonly ObservedResponse[]): ObservedResponse[] {
-  return all.filter((r) => r.method === "GET" && /\/conversations\/[^/]+\/messages(?:\?|$)/.test(r.path));
+  return all.filter((r) => r.method === "GET" && /\/conversations\/[^/]+\/messages(?:\?|$)/.test(r.target));
 }
 
 function runWith(sb: Sandbox, env: NodeJS.ProcessEnv, args: readonly string[], o: { input?: string } = {}) {
@@ -164,7 +195,10 @@ async function roundTrip(sb: Sandbox, env: NodeJS.ProcessEnv, chat: string): Pro
     edited.reactions.map((r) => r.key),
     ["like"],
   );
-  assert.ok(rows.some((m) => m.id === reply.id && /a reply/.test(m.text)), "the reply is listed");
+  assert.ok(
+    rows.some((m) => m.id === reply.id && /a reply/.test(m.text)),
+    "the reply is listed",
+  );
   ok(await runWith(sb, env, ["delete", chat, sent.id]), "delete");
   rows = await list();
   assert.equal(rows.find((m) => m.id === sent.id)?.isDeleted, true);

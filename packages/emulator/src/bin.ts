@@ -105,7 +105,9 @@ function banner(emu: Emulator): string {
   const nameWidth = Math.max(...users.map((u) => u.displayName.length), 12);
   const lines = [
     `teams-emulator listening on ${emu.origin}`,
-    ...(emu.mode === "production" ? ["", "Answering as the real Microsoft hosts (teams-emulator --print-hosts lists them)."] : []),
+    ...(emu.mode === "production"
+      ? ["", "Answering as the real Microsoft hosts (teams-emulator --print-hosts lists them)."]
+      : []),
     ...(emu.caPath
       ? [
           `HTTPS on the same port, and CONNECT as an HTTPS proxy; certificates from the local CA ${emu.caPath}${emu.caCreated ? " (created now)" : ""}.`,
@@ -128,7 +130,7 @@ function banner(emu: Emulator): string {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  let options: CliOptions | "help";
+  let options: CliOptions | "help" | "print-hosts";
   try {
     options = parseCli(argv);
   } catch (err) {

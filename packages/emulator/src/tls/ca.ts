@@ -1,8 +1,12 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import forge from "node-forge";
+import type * as Forge from "node-forge";
+
+// node-forge is CommonJS (and the project builds without esModuleInterop): load it as such.
+const forge = createRequire(import.meta.url)("node-forge") as typeof Forge;
 
 /**
  * The local certificate authority of `--tls` (like mitmproxy's): created on first use in the data
@@ -30,11 +34,11 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 const CA_NAME = "teams-emulator local CA";
 const DAY_MS = 86_400_000;
 
-function rsaKeys(): { publicKey: forge.pki.rsa.PublicKey; privateKey: forge.pki.rsa.PrivateKey; privatePem: string } {
+function rsaKeys(): { publicKey: Forge.pki.rsa.PublicKey; privateKey: Forge.pki.rsa.PrivateKey; privatePem: string } {
   // Node generates the key natively (fast); forge only builds and signs the certificates.
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const privatePem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-  const forgeKey = forge.pki.privateKeyFromPem(privatePem) as forge.pki.rsa.PrivateKey;
+  const forgeKey = forge.pki.privateKeyFromPem(privatePem) as Forge.pki.rsa.PrivateKey;
   return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e), privatePem };
 }
 
@@ -45,7 +49,7 @@ function serial(): string {
   return bytes.toString("hex");
 }
 
-function createCa(): { cert: forge.pki.Certificate; keyPem: string } {
+function createCa(): { cert: Forge.pki.Certificate; keyPem: string } {
   const keys = rsaKeys();
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
@@ -72,11 +76,11 @@ export function loadOrCreateCa(dataDir: string): LocalCa {
   const caPath = join(dataDir, "ca.pem");
   const keyPath = join(dataDir, "ca-key.pem");
   let created = false;
-  let caCert: forge.pki.Certificate;
-  let caKey: forge.pki.rsa.PrivateKey;
+  let caCert: Forge.pki.Certificate;
+  let caKey: Forge.pki.rsa.PrivateKey;
   if (existsSync(caPath) && existsSync(keyPath)) {
     caCert = forge.pki.certificateFromPem(readFileSync(caPath, "utf8"));
-    caKey = forge.pki.privateKeyFromPem(readFileSync(keyPath, "utf8")) as forge.pki.rsa.PrivateKey;
+    caKey = forge.pki.privateKeyFromPem(readFileSync(keyPath, "utf8")) as Forge.pki.rsa.PrivateKey;
   } else {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const ca = createCa();
@@ -84,7 +88,7 @@ export function loadOrCreateCa(dataDir: string): LocalCa {
     chmodSync(keyPath, 0o600);
     writeFileSync(caPath, forge.pki.certificateToPem(ca.cert), { mode: 0o644 });
     caCert = ca.cert;
-    caKey = forge.pki.privateKeyFromPem(ca.keyPem) as forge.pki.rsa.PrivateKey;
+    caKey = forge.pki.privateKeyFromPem(ca.keyPem) as Forge.pki.rsa.PrivateKey;
     created = true;
   }
   const caPem = forge.pki.certificateToPem(caCert);

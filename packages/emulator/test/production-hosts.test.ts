@@ -6,13 +6,14 @@
  * TLS front end and CONNECT proxy are checked at the end with the local CA.
  */
 import * as assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { connect as tlsConnect } from "node:tls";
+import { type TLSSocket, connect as tlsConnect } from "node:tls";
 import { AUDIENCES, CLIENT_IDS } from "@teams-api/protocol";
 import { type Emulator, startEmulator } from "../src/emulator.js";
 import { PRODUCTION_HOSTNAMES } from "../src/hosts.js";
@@ -68,7 +69,7 @@ function call(
   });
 }
 
-describe("production-hosts mode", { timeout: 120_000 }, () => {
+describe("production-hosts mode", { timeout: 300_000 }, () => {
   let emu: Emulator;
   let dataDir: string;
   const bearer = (audience: string, login = "alice@contoso.com") => {
@@ -88,13 +89,16 @@ describe("production-hosts mode", { timeout: 120_000 }, () => {
   const skype = (login = "alice@contoso.com") =>
     emu.context.tokens.mintSkypeToken(emu.users.find((u) => u.login === login)!).token;
 
+  let tmp: string;
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), "teams-emulator-tls-"));
+    tmp = mkdtempSync(join(tmpdir(), "teams-emulator-tls-"));
+    // A directory that does not exist yet: the emulator creates it, owner-only.
+    dataDir = join(tmp, "data", "teams-emulator");
     emu = await startEmulator({ port: 0, productionHosts: true, tls: { dataDir } });
   });
   after(async () => {
     await emu.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true });
   });
 
   it("answers an unknown host with a plain 404 that names it, and a known host's unknown path plainly too", async () => {
@@ -234,6 +238,8 @@ describe("production-hosts mode", { timeout: 120_000 }, () => {
   it("--tls: a local CA in the data directory; HTTPS and CONNECT tunnels with a certificate for every host", async () => {
     assert.ok(emu.caPath);
     assert.equal(emu.caPath, join(dataDir, "ca.pem"));
+    assert.equal(emu.caCreated, true, "created on first use");
+    assert.equal(statSync(dataDir).mode & 0o777, 0o700);
     assert.equal(statSync(join(dataDir, "ca-key.pem")).mode & 0o777, 0o600);
     const ca = readFileSync(emu.caPath, "utf8");
     assert.deepEqual(emu.env(), {
@@ -243,6 +249,7 @@ describe("production-hosts mode", { timeout: 120_000 }, () => {
     });
 
     // Straight HTTPS on the same port, as with a hosts-file entry.
+    let leaf: X509Certificate | undefined;
     const direct = await new Promise<number>((resolve, reject) => {
       const req = httpsRequest(
         {
@@ -255,6 +262,7 @@ describe("production-hosts mode", { timeout: 120_000 }, () => {
           checkServerIdentity: () => undefined,
         },
         (res) => {
+          leaf = new X509Certificate((res.socket as TLSSocket).getPeerCertificate().raw);
           res.resume();
           resolve(res.statusCode ?? 0);
         },
@@ -263,12 +271,17 @@ describe("production-hosts mode", { timeout: 120_000 }, () => {
       req.end();
     });
     assert.equal(direct, 200);
+    assert.ok(leaf?.verify(new X509Certificate(ca).publicKey), "the leaf is signed by the local CA");
+    const names = String(leaf?.subjectAltName)
+      .split(", ")
+      .map((n) => n.replace(/^DNS:/, ""));
+    for (const h of PRODUCTION_HOSTNAMES) assert.ok(names.includes(h), `the certificate names ${h}`);
 
     // CONNECT, then TLS verified against the CA for the real name.
     const tunnel = (target: string) =>
-      new Promise<{ status: number; socket: import("node:net").Socket }>((resolve, reject) => {
+      new Promise<{ status: number; socket: import("node:net").Socket; head: Buffer }>((resolve, reject) => {
         const req = httpRequest({ host: "127.0.0.1", port: emu.port, method: "CONNECT", path: target });
-        req.on("connect", (res, socket) => resolve({ status: res.statusCode ?? 0, socket }));
+        req.on("connect", (res, socket, head) => resolve({ status: res.statusCode ?? 0, socket, head }));
         req.on("error", reject);
         req.end();
       });
@@ -288,8 +301,22 @@ describe("production-hosts mode", { timeout: 120_000 }, () => {
       secure.on("error", reject);
     });
     assert.equal(status, 401, "the tunnelled request reached the middle tier (no bearer → its 401)");
-    const refused = await tunnel("example.com:443");
-    assert.equal(refused.status, 502, "no tunnel to a host the emulator does not answer as");
-    refused.socket.destroy();
+    for (const target of ["example.com:443", "teams.microsoft.com:80", `127.0.0.1:${emu.port}`]) {
+      const refused = await tunnel(target);
+      assert.equal(refused.status, 502, `no tunnel to ${target}`);
+      let body = refused.head.toString("utf8");
+      for await (const chunk of refused.socket) body += String(chunk);
+      assert.ok(body.includes(`does not emulate the host '${target}'`), body);
+    }
+  });
+
+  it("--tls again on the same data directory reuses the CA", async () => {
+    const again = await startEmulator({ port: 0, productionHosts: true, seed: "empty", tls: { dataDir } });
+    try {
+      assert.equal(again.caCreated, false);
+      assert.equal(again.caPath, emu.caPath);
+    } finally {
+      await again.close();
+    }
   });
 });
