@@ -14,6 +14,8 @@ export interface GlobalOptions {
   /** `--account <name>`: the account whose session to use (each has its own in the token store). */
   account?: string;
   json?: boolean;
+  /** `--format json|table`: table is the human rendering even when piped (through $PAGER on a terminal). */
+  format?: "json" | "table";
   /** False with `--no-color`. */
   color?: boolean;
 }
@@ -51,6 +53,7 @@ export class App {
     this.env = io.env ?? process.env;
     this.out = new Output({
       json: Boolean(globals.json),
+      format: globals.format,
       noColor: globals.color === false,
       env: this.env,
       ...(io.stdout ? { stdout: io.stdout } : {}),

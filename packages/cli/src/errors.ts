@@ -1,4 +1,5 @@
 import { type ErrorCode, TeamsError } from "teams-api";
+import { hint } from "./invocation.js";
 import { redact } from "./render/redact.js";
 import { oneLine } from "./render/sanitize.js";
 
@@ -111,5 +112,5 @@ export function describeError(err: unknown): string {
       message = `${message.replace(/[.!]$/, "")}; try again in ${Math.max(1, Math.ceil(ms / 1000))} s.`;
     }
   }
-  return /[.!?]$/.test(message) ? message : `${message}.`;
+  return hint(/[.!?]$/.test(message) ? message : `${message}.`);
 }

@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { App, type GlobalOptions } from "./app.js";
 import { registerCommands } from "./commands/index.js";
 import { describeError, EXIT, exitCodeFor, UsageError } from "./errors.js";
+import { closePagers } from "./render/pager.js";
 import { redact } from "./render/redact.js";
 import { oneLine } from "./render/sanitize.js";
 import { installTerminalGuards, restoreTerminal } from "./terminal.js";
@@ -23,6 +24,11 @@ export function buildProgram(makeApp: (globals: GlobalOptions) => App = (g) => n
         .default(undefined),
     )
     .option("--json", "print JSON (the default when stdout is not a terminal)")
+    .addOption(
+      new Option("--format <format>", "json, or table: the human table even when piped (through $PAGER on a terminal)")
+        .choices(["json", "table"])
+        .default(undefined),
+    )
     .option("--no-color", "no colours (also NO_COLOR)")
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -73,6 +79,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     return reportError(err);
   } finally {
+    await closePagers();
     restoreTerminal();
   }
 }

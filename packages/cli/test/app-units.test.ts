@@ -5,12 +5,14 @@
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Message } from "teams-api";
+import { describeError } from "../src/errors.js";
 import { ChatModel } from "../src/interactive/chat/model.js";
 import { LogRenderer } from "../src/interactive/chat/render.js";
 import { InputLine } from "../src/interactive/input-line.js";
 import type { Key } from "../src/interactive/keys.js";
 import { composeFrame } from "../src/interactive/layout.js";
 import { displayWidth, padToWidth, truncateToWidth, wrapToWidth } from "../src/interactive/width.js";
+import { commandName, hint } from "../src/invocation.js";
 import { colors } from "../src/render/colors.js";
 
 const key = (name: string, extra: Partial<Key> = {}): Key => ({
@@ -228,5 +230,25 @@ describe("frame", { timeout: 10_000 }, () => {
       assert.equal(lines.length, height);
       for (const l of lines) assert.ok(displayWidth(l) <= width);
     }
+  });
+});
+
+describe("hints name the program as it was started", { timeout: 10_000 }, () => {
+  it("npx teams through npm or a path; teams from the PATH", () => {
+    assert.equal(commandName({ npm_command: "exec" }, "/repo/node_modules/.bin/teams"), "npx teams");
+    assert.equal(commandName({ npm_lifecycle_event: "demo" }, "/repo/packages/cli/src/demo.ts"), "npx teams");
+    assert.equal(commandName({}, "/repo/node_modules/.bin/teams"), "teams");
+    assert.equal(commandName({}, "/repo/packages/cli/src/bin.ts"), "npx teams");
+    assert.equal(commandName({}, undefined), "npx teams");
+  });
+
+  it("rewrites every `teams …` hint, ours and the library's, and leaves other text alone", () => {
+    const text = "Your saved session has expired; sign in again with `teams login`. See `teams`, not teams-api.";
+    assert.equal(
+      hint(text, "npx teams"),
+      "Your saved session has expired; sign in again with `npx teams login`. See `npx teams`, not teams-api.",
+    );
+    assert.equal(hint(text, "teams"), text);
+    assert.match(describeError(new Error("Run `teams chats` first.")), /`npx teams chats`/);
   });
 });

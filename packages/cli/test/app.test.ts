@@ -25,6 +25,7 @@ const MENU_ITEMS = [
   "Set my status",
   "Search messages",
   "New chat",
+  "Live events",
   "Upload a file",
   "Accounts",
   "Exit",
@@ -113,6 +114,7 @@ describe("the interactive app in a terminal", { timeout: 300_000 }, () => {
       ["Set my status", "Main Menu › Set my status", "Appear offline"],
       ["Search messages", "Main Menu › Search messages", "? Search messages for:"],
       ["New chat", "Main Menu › New chat", "? Who? Names"],
+      ["Live events", "Main Menu › Live events", "Live events from all your chats"],
       ["Upload a file", "Main Menu › Upload a file", "? Upload to which chat?"],
       ["Accounts", "Main Menu › Accounts", "Sign out of this account"],
     ];

@@ -71,6 +71,6 @@ describe("teams --version", () => {
     assert.match(r.stderr, /^teams: Unknown command "frobnicate"/);
     const near = await runCli(["chatz"]);
     assert.equal(near.code, 2);
-    assert.match(near.stderr, /did you mean `teams chats`/);
+    assert.match(near.stderr, /did you mean `npx teams chats`/, "hints name the command as it can be run");
   });
 });

@@ -3,6 +3,8 @@
  * processes against an emulator, Alice and Bob each with their own session.
  */
 import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { findSecret, type RunResult, runInPty, type Sandbox, sandbox } from "./helpers/cli.js";
 
@@ -93,6 +95,15 @@ describe("teams presence / status / contacts / profile / tenants", { timeout: 18
       ok(await alice(["profile", "bob@contoso.com"]), "profile bob"),
     );
     assert.deepEqual([bobProfile.name, bobProfile.email], ["Bob Example", "bob@contoso.com"]);
+    const file = join(sb.dir, "bob.png");
+    const withPicture = json<{ picture: string }>(
+      ok(await alice(["profile", "bob@contoso.com", "--picture", file]), "profile --picture"),
+    );
+    assert.equal(withPicture.picture, file);
+    assert.deepEqual([...readFileSync(file).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], "a PNG");
+    const again = await alice(["profile", "bob@contoso.com", "--picture", file]);
+    assert.equal(again.code, 2, "never overwrites");
+    assert.match(again.stderr, /already exists/);
     const tenants = json<Array<{ tenantName: string; current: boolean }>>(ok(await alice(["tenants"]), "tenants"));
     assert.deepEqual(
       tenants.map((t) => [t.tenantName, t.current]),

@@ -526,6 +526,10 @@ export class TeamsClient {
           if (e.type !== "presence") return;
           deliver(e.presences.map((p) => parsePresenceItem(p.raw)).filter((i) => i !== undefined));
         }),
+      onConnected: (connected) =>
+        listener.subscribe((e) => {
+          if (e.type === "state" && e.state === "connected" && e.endpoint) connected(e.endpoint.surl);
+        }),
     });
     listener.subscribe((e) => {
       if (e.type === "state" && e.state === "connected" && this.#realtime === listener) {

@@ -133,7 +133,12 @@ export {
   type UploadOptions,
   type UploadSource,
 } from "./services/media/index.js";
-export { MiddleTierService, SHORT_PROFILE_BATCH_SIZE } from "./services/middle-tier.js";
+export {
+  MAX_PICTURE_BYTES,
+  MiddleTierService,
+  type ProfilePicture,
+  SHORT_PROFILE_BATCH_SIZE,
+} from "./services/middle-tier.js";
 export { NAME_RESOLVER_DEFAULTS, NameResolver, type NameResolverOptions } from "./services/names.js";
 export {
   type DurationOptions,

@@ -100,6 +100,12 @@ describe("retry policy edges (mutation gaps)", () => {
     assert.equal(parseRetryAfter("Thu, 01 Jan 2026 00:01:00 GMT", now), 60_000);
     assert.equal(parseRetryAfter("Sat, 01 Jan 2000 00:00:00 GMT", now), 0);
     assert.equal(parseRetryAfter("Mon, 99 Foo 2026 00:00:00 GMT", now), undefined);
+    // Fractions of more than one digit; the obsolete RFC 850 date (dashes inside are fine).
+    assert.equal(parseRetryAfter("1.25", now), 1250);
+    assert.equal(parseRetryAfter("Thursday, 01-Jan-26 00:01:00 GMT", now), 60_000);
+    // Date.parse reads these as 2026-01-01T00:00:10Z; neither is an HTTP date.
+    assert.equal(parseRetryAfter("-01 Jan 2026 00:00:10 GMT", now), undefined);
+    assert.equal(parseRetryAfter("2026-01-01T00:00:10Z", now), undefined);
     for (const ms of ["abc", "-5", "1e3", "", " ", "5s"]) {
       assert.equal(
         retryAfterFromHeaders(new Headers({ "retry-after-ms": ms, "retry-after": "2" }), now),
@@ -109,6 +115,9 @@ describe("retry policy edges (mutation gaps)", () => {
     }
     assert.equal(retryAfterFromHeaders(new Headers({ "retry-after-ms": " 12.6 " }), now), 13);
     assert.equal(retryAfterFromHeaders(new Headers({ "retry-after-ms": "0" }), now), 0);
+    assert.equal(retryAfterFromHeaders(new Headers({ "retry-after-ms": "12.25" }), now), 12);
+    // Headers strips only HTTP whitespace; a vertical tab is trimmed like any other white space.
+    assert.equal(retryAfterFromHeaders(new Headers({ "retry-after-ms": "40\u000b" }), now), 40);
   });
 
   it("bounds the exponent and treats a negative attempt as the first", () => {
@@ -163,6 +172,7 @@ describe("sleep", () => {
     const reason = new Error("stop");
     controller.abort(reason);
     await assert.rejects(p, (err) => err === reason);
+    assert.equal(getEventListeners(controller.signal, "abort").length, 0, "the abort listener ran once and is gone");
     const gone = new AbortController();
     const why = new Error("before");
     gone.abort(why);

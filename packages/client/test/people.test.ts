@@ -3,8 +3,15 @@ import * as assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Emulator } from "@teams-api/emulator";
 import { InvalidArgumentError, type TeamsClient } from "../src/index.js";
+
 import { emulator } from "./auth-helpers.js";
 import { CHAT, MRI, recordingFetch, signedIn } from "./chat-fixtures.js";
+
+/** Width and height from a PNG's IHDR. */
+const pngSize = (b: Uint8Array): [number, number] => {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return [v.getUint32(16), v.getUint32(20)];
+};
 
 describe("people and contacts", { timeout: 60_000 }, () => {
   let emu: Emulator;
@@ -99,5 +106,26 @@ describe("people and contacts", { timeout: 60_000 }, () => {
     );
     const graceContacts = await grace.contacts.getAllContacts();
     assert.ok(graceContacts.some((c) => c.mri === MRI.alice && c.displayName === "Alice Example"));
+  });
+
+  it("downloads profile pictures (profilepicturev2), of the size asked, for enterprise and consumer users", async () => {
+    const bob = await alice.middleTier.getProfilePicture(MRI.bob);
+    assert.equal(bob?.contentType, "image/png");
+    assert.deepEqual([...bob!.bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    assert.deepEqual(pngSize(bob!.bytes), [64, 64], "HR64x64 by default");
+    const big = await alice.middleTier.getProfilePicture(MRI.bob, { size: "HR96x96", displayName: "Bob Example" });
+    assert.deepEqual(pngSize(big!.bytes), [96, 96]);
+    const own = await alice.middleTier.getProfilePicture(MRI.alice);
+    assert.notDeepEqual(Buffer.from(own!.bytes), Buffer.from(bob!.bytes), "each person their own picture");
+    assert.equal(await alice.middleTier.getProfilePicture("8:orgid:00000000-0000-4000-8000-000000000000"), undefined);
+    await assert.rejects(alice.middleTier.getProfilePicture("bob@contoso.com"), InvalidArgumentError);
+    await assert.rejects(alice.middleTier.getProfilePicture(MRI.bob, { size: "../x" }), InvalidArgumentError);
+    rec.sent.length = 0;
+    const fromGrace = await grace.middleTier.getProfilePicture(MRI.alice);
+    assert.equal(fromGrace?.contentType, "image/png", "a consumer sees the enterprise person she talks to");
+    const sent = rec.matching("GET", /\/beta\/users\/[^/]+\/profilepicturev2/);
+    assert.equal(sent.length, 1, "Grace's one picture request");
+    assert.equal(sent[0]!.search.get("size"), "HR64x64");
+    assert.equal(sent[0]!.authScheme, "Bearer");
   });
 });

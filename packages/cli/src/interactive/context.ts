@@ -1,10 +1,11 @@
 import type { Identity, RealtimeListener, TeamsClient } from "teams-api";
 import type { App } from "../app.js";
 import { describeError, isAuthFailure } from "../errors.js";
+import { commandName } from "../invocation.js";
 import { isCancel, type Ui } from "./ui.js";
 
-/** How hints name this program: after `npm ci` it is `npx teams` (the README's form). */
-export const COMMAND = "npx teams";
+/** How hints name this program: as it was started (see invocation.ts). */
+export const COMMAND = commandName();
 
 /** What every screen works with. */
 export interface Ctx {

@@ -3,7 +3,7 @@
  * push when the client has it; otherwise by polling the newest page (which also catches edits and
  * reactions on recent messages), and the status line says so.
  */
-import type { Message, RealtimeEvent, RealtimeListener } from "teams-api";
+import type { Message, RealtimeEvent } from "teams-api";
 import { describeError } from "../errors.js";
 import type { Ctx, PushState } from "./context.js";
 
@@ -29,29 +29,32 @@ export interface LiveFeed {
   stop(): void;
 }
 
-/** Polls the newest page every `intervalMs`; stops on `stop()`. */
-export function pollConversation(
-  ctx: Ctx,
-  conversationId: string,
-  handlers: LiveHandlers,
-  reason: string,
-  intervalMs = POLL_MS,
-): LiveFeed {
+/** What a live feed does: handle pushed events, or poll (one round) when push is not there. */
+export interface FeedSpec {
+  onEvent(e: RealtimeEvent): void;
+  poll(signal: AbortSignal): Promise<void>;
+  intervalMs: number;
+  /** A poll round failed (shown, then retried). */
+  error?(err: unknown): void;
+  /** The feed's mode or reason changed (redraw the status line). */
+  changed?(): void;
+  /** Catch up once after switching from polling to push. */
+  resync?(): void;
+}
+
+/** Runs `spec.poll` every `intervalMs` until `stop()`. */
+function poller(spec: FeedSpec, reason: string): LiveFeed {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const tick = async (): Promise<void> => {
     try {
-      const newestFirst = await ctx.client.chat.getMessages(conversationId, {
-        count: 30,
-        signal: controller.signal,
-      });
-      if (!controller.signal.aborted) handlers.messages([...newestFirst].reverse());
+      await spec.poll(controller.signal);
     } catch (err) {
-      if (!controller.signal.aborted) handlers.error?.(err);
+      if (!controller.signal.aborted) spec.error?.(err);
     }
-    if (!controller.signal.aborted) timer = setTimeout(tick, intervalMs);
+    if (!controller.signal.aborted) timer = setTimeout(tick, spec.intervalMs);
   };
-  timer = setTimeout(tick, intervalMs);
+  timer = setTimeout(tick, spec.intervalMs);
   return {
     mode: "polling",
     reason,
@@ -78,30 +81,17 @@ export function startPush(ctx: Pick<Ctx, "client">): PushState {
   return state;
 }
 
-/** Delivers one conversation's pushed events to the handlers; returns the unsubscribe. */
-function subscribe(listener: RealtimeListener, conversationId: string, handlers: LiveHandlers): () => void {
-  return listener.subscribe((e: RealtimeEvent) => {
-    if (!("conversationId" in e) || e.conversationId !== conversationId) return;
-    if (e.type === "message" || e.type === "edit" || e.type === "delete" || e.type === "reaction") {
-      handlers.messages([e.message]);
-    } else if (e.type === "typing" && !e.stopped) handlers.typing?.(e.from.mri);
-  });
-}
-
 /**
- * The best live feed for a conversation: push when connected; otherwise polling (with the reason
- * shown), switching to push as soon as it connects.
+ * The best live feed: push when connected; otherwise polling (with the reason shown), switching to
+ * push as soon as it connects.
  */
-export function watchConversation(ctx: Ctx, conversationId: string, handlers: LiveHandlers): LiveFeed {
+export function liveFeed(ctx: Pick<Ctx, "push">, spec: FeedSpec): LiveFeed {
   const push = ctx.push;
-  if (push.listener) {
-    const off = subscribe(push.listener, conversationId, handlers);
-    return { mode: "push", stop: off };
-  }
+  if (push.listener) return { mode: "push", stop: push.listener.subscribe((e) => spec.onEvent(e)) };
   let stopped = false;
   let off: (() => void) | undefined;
-  let poll = pollConversation(ctx, conversationId, handlers, push.failed ?? "connecting to push…");
-  const feed: { mode: "push" | "polling"; reason?: string; stop(): void } = {
+  const poll = poller(spec, push.failed ?? "connecting to push…");
+  const feed: LiveFeed = {
     mode: "polling",
     reason: poll.reason ?? "",
     stop() {
@@ -114,16 +104,35 @@ export function watchConversation(ctx: Ctx, conversationId: string, handlers: Li
     if (stopped) return;
     if (!listener) {
       feed.reason = push.failed ?? "push is not available";
-      handlers.changed?.();
+      spec.changed?.();
       return;
     }
     poll.stop();
-    poll = { mode: "polling", stop() {} };
-    off = subscribe(listener, conversationId, handlers);
+    off = listener.subscribe((e) => spec.onEvent(e));
     feed.mode = "push";
-    handlers.changed?.();
+    spec.changed?.();
     // Anything that arrived while switching.
-    handlers.resync?.();
+    spec.resync?.();
   });
   return feed;
+}
+
+/** One conversation's messages, edits, deletions, reactions and typing, live. */
+export function watchConversation(ctx: Ctx, conversationId: string, handlers: LiveHandlers): LiveFeed {
+  return liveFeed(ctx, {
+    intervalMs: POLL_MS,
+    onEvent(e) {
+      if (!("conversationId" in e) || e.conversationId !== conversationId) return;
+      if (e.type === "message" || e.type === "edit" || e.type === "delete" || e.type === "reaction") {
+        handlers.messages([e.message]);
+      } else if (e.type === "typing" && !e.stopped) handlers.typing?.(e.from.mri);
+    },
+    async poll(signal) {
+      const newestFirst = await ctx.client.chat.getMessages(conversationId, { count: 30, signal });
+      if (!signal.aborted) handlers.messages([...newestFirst].reverse());
+    },
+    ...(handlers.error ? { error: handlers.error } : {}),
+    ...(handlers.changed ? { changed: handlers.changed } : {}),
+    ...(handlers.resync ? { resync: handlers.resync } : {}),
+  });
 }

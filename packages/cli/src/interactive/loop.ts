@@ -12,6 +12,7 @@ import { startPush } from "./live.js";
 import { menu } from "./menu.js";
 import { type AccountsResult, accountsScreen, SIGNED_OUT } from "./screens/accounts.js";
 import { conversationsScreen, readScreen, sendScreen } from "./screens/chats.js";
+import { eventsScreen } from "./screens/events.js";
 import { searchScreen, uploadScreen } from "./screens/files.js";
 import { chatWithScreen, newChatScreen } from "./screens/people.js";
 import { checkPresenceScreen, refreshOwnStatus, setStatusScreen } from "./screens/presence.js";
@@ -33,6 +34,7 @@ type Item =
   | "status"
   | "search"
   | "newchat"
+  | "events"
   | "upload"
   | "accounts"
   | "exit";
@@ -46,6 +48,7 @@ const MAIN_MENU: ReadonlyArray<{ label: string; value: Item }> = [
   { label: "Set my status", value: "status" },
   { label: "Search messages", value: "search" },
   { label: "New chat", value: "newchat" },
+  { label: "Live events", value: "events" },
   { label: "Upload a file", value: "upload" },
   { label: "Accounts", value: "accounts" },
   { label: "Exit", value: "exit" },
@@ -61,6 +64,7 @@ const SCREENS: Record<Exclude<Item, "exit" | "accounts">, (ctx: Ctx) => Promise<
   search: searchScreen,
   upload: uploadScreen,
   newchat: newChatScreen,
+  events: eventsScreen,
 };
 
 /** The session, signing in first when there is none. */
@@ -98,6 +102,7 @@ async function runApp(app: App, options: InteractiveOptions): Promise<AccountsRe
   const me = await app.out.spin("Loading your profile…", client.whoami());
   const ui = new Ui(new Term(), app.out.c);
   ui.who = `${oneLine(me.displayName)} `;
+  ui.waitNote = () => app.out.waitNote();
   const ctx: Ctx = { app, ui, client, me, push: startPush({ client }) };
   ui.start();
   // While the app runs, this is a running Teams client: the presence endpoint says so.

@@ -57,6 +57,8 @@ export class Ui {
   readonly term: Term;
   readonly c: Colors;
   who = "";
+  /** What a running call waits for besides its own work (e.g. "rate limited — retrying in 28 s"). */
+  waitNote: () => string | undefined = () => undefined;
   #view: View | undefined;
   readonly #tasks: Task[] = [];
   #notice: { text: string; kind: NoticeKind } | undefined;
@@ -129,9 +131,12 @@ export class Ui {
 
   #status(view: View): string {
     const shown = [...this.#tasks].reverse().find((t) => t.foreground);
-    if (shown && this.#spinTimer) {
-      return `${this.c.cyan(FRAMES[this.#frame % FRAMES.length]!)} ${shown.label}  ${this.c.dim("(Ctrl+C cancels)")}`;
+    const note = this.#tasks.length ? this.waitNote() : undefined;
+    if (shown && (this.#spinTimer || note)) {
+      const why = note ? ` ${this.c.yellow(oneLine(note))}` : "";
+      return `${this.c.cyan(FRAMES[this.#frame % FRAMES.length]!)} ${shown.label}${why}  ${this.c.dim("(Ctrl+C cancels)")}`;
     }
+    if (note) return `${this.c.cyan(FRAMES[this.#frame % FRAMES.length]!)} ${this.c.yellow(oneLine(note))}`;
     if (this.#notice) {
       const { text, kind } = this.#notice;
       const paint = { info: this.c.dim, ok: this.c.green, warn: this.c.yellow, error: this.c.red }[kind];
@@ -189,7 +194,7 @@ export class Ui {
       clearTimeout(delay);
       const i = this.#tasks.indexOf(task);
       if (i >= 0) this.#tasks.splice(i, 1);
-      if (!this.#tasks.some((t) => t.foreground) && this.#spinTimer) {
+      if (this.#tasks.length === 0 && this.#spinTimer) {
         clearInterval(this.#spinTimer);
         this.#spinTimer = undefined;
       }
@@ -198,7 +203,8 @@ export class Ui {
   }
 
   #spin(): void {
-    if (this.#spinTimer || !this.busy) return;
+    // Background tasks keep the timer too: a retry wait they hit counts down in the status line.
+    if (this.#spinTimer || this.#tasks.length === 0) return;
     this.#spinTimer = setInterval(() => {
       this.#frame++;
       this.render();

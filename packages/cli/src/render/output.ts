@@ -1,6 +1,8 @@
 import { escapeJsonForTerminal } from "@teams-api/protocol";
 import type { RetryWait } from "teams-api";
+import { hint } from "../invocation.js";
 import { type Colors, colorEnabled, colors } from "./colors.js";
+import { pagedStdout, pagerCommand } from "./pager.js";
 import { withSpinner } from "./spinner.js";
 import { renderTable, type TableOptions } from "./table.js";
 
@@ -15,6 +17,8 @@ const WAIT_REASONS: Record<RetryWait["reason"], string> = {
 export interface OutputOptions {
   /** `--json`: machine output even on a terminal. */
   json?: boolean;
+  /** `--format`: json, or table (the human rendering even when piped; through the pager on a terminal). */
+  format?: "json" | "table" | undefined;
   /** `--no-color`. */
   noColor?: boolean;
   stdout?: NodeJS.WriteStream;
@@ -37,11 +41,13 @@ export class Output {
   readonly stderr: NodeJS.WriteStream;
 
   constructor(options: OutputOptions = {}) {
-    this.stdout = options.stdout ?? process.stdout;
+    const stdout = options.stdout ?? process.stdout;
     this.stderr = options.stderr ?? process.stderr;
-    this.json = Boolean(options.json) || !this.stdout.isTTY;
+    this.json = Boolean(options.json) || options.format === "json" || (options.format !== "table" && !stdout.isTTY);
     const env = { noColor: Boolean(options.noColor), env: options.env ?? process.env };
-    this.c = colors(!this.json && colorEnabled(this.stdout, env));
+    this.c = colors(!this.json && colorEnabled(stdout, env));
+    const pager = options.format === "table" && stdout.isTTY ? pagerCommand(env.env) : undefined;
+    this.stdout = pager ? pagedStdout(pager, env.env, stdout) : stdout;
     this.ec = colors(colorEnabled(this.stderr, env));
   }
 
@@ -61,7 +67,7 @@ export class Output {
 
   /** Status for humans: stderr. */
   status(text: string): void {
-    this.stderr.write(`${text}\n`);
+    this.stderr.write(`${hint(text)}\n`);
   }
 
   success(text: string): void {

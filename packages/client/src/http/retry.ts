@@ -34,7 +34,6 @@ export function backoffDelay(
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
   if (value === null || value === undefined) return undefined;
   const v = value.trim();
-  if (v === "") return undefined;
   if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
   if (/^-/.test(v)) return undefined;
   // An HTTP date always names a weekday or a month; refuse bare garbage Date.parse would accept.
@@ -77,6 +76,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     const onAbort = (): void => {
       clearTimeout(timer);
+      // Stryker disable next-line OptionalChaining: equivalent — the listener exists only when a signal does
       reject(signal?.reason);
     };
     signal?.addEventListener("abort", onAbort, { once: true });

@@ -3,11 +3,22 @@
  * `regionGtms.middleTier`; Bearer for the middle-tier audience plus `x-skypetoken`.
  */
 import { MT_PATHS, MT_QUERIES, mriKind } from "@teams-api/protocol";
-import { InvalidArgumentError, ProtocolError, TeamsApiError } from "../errors.js";
-import type { AuthScheme, RequestOptions, ServiceContext } from "../http/types.js";
+import { InvalidArgumentError, NotFoundError, ProtocolError, TeamsApiError } from "../errors.js";
+import { BodyTooLargeError, readBodyCapped } from "../http/body.js";
+import type { ApiResponse, AuthScheme, RequestOptions, ServiceContext } from "../http/types.js";
 import type { TenantInfo, UserProfile } from "../models.js";
 import { toProfile, toTenant } from "./map.js";
 import { requestOptions } from "./util.js";
+
+/** Largest profile picture read: the biggest size the web client asks for is a few hundred KB. */
+export const MAX_PICTURE_BYTES = 4 * 1024 * 1024;
+
+/** A profile picture's bytes and their media type. */
+export interface ProfilePicture {
+  readonly bytes: Uint8Array;
+  /** `image/png`, `image/jpeg`… as the middle tier labelled it. */
+  readonly contentType: string;
+}
 
 /** How many MRIs one fetchShortProfile call carries. */
 export const SHORT_PROFILE_BATCH_SIZE = 100;
@@ -186,6 +197,47 @@ export class MiddleTierService {
     const profile = toProfile(body.value);
     if (!profile) throw new ProtocolError("The middle tier sent a user without an id.");
     return profile;
+  }
+
+  /**
+   * A person's profile picture (`GET /beta/users/{mri}/profilepicturev2`, §6.2), or undefined when
+   * the middle tier knows no such person. `size` is the web client's `HR64x64`-style size name.
+   */
+  async getProfilePicture(
+    mri: string,
+    options: RequestOptions & { size?: string; displayName?: string } = {},
+  ): Promise<ProfilePicture | undefined> {
+    const id = typeof mri === "string" ? mri.trim() : "";
+    if (!/^\d+:\S+$/.test(id)) throw new InvalidArgumentError(`"${mri}" is not an MRI.`);
+    const size = options.size ?? MT_QUERIES.profilePicture.size;
+    if (!/^[A-Za-z0-9]{1,16}$/.test(size)) throw new InvalidArgumentError(`"${size}" is not a picture size.`);
+    const base = await this.#base(options);
+    let res: ApiResponse<ReadableStream<Uint8Array> | null>;
+    try {
+      res = await this.#ctx.transport.request<ReadableStream<Uint8Array> | null>({
+        ...requestOptions(options),
+        method: "GET",
+        url: `${base}${MT_PATHS.profilePicture.build({ mri: id })}`,
+        query: { ...(options.displayName ? { displayname: options.displayName } : {}), size },
+        auth: await this.#auth(),
+        responseType: "stream",
+      });
+    } catch (err) {
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    }
+    const contentType = (res.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+    const answer = new Response(res.body, { headers: res.headers });
+    if (!contentType.startsWith("image/")) {
+      await answer.body?.cancel().catch(() => {});
+      throw new ProtocolError(`The middle tier sent a picture that is not an image (${contentType || "no type"}).`);
+    }
+    try {
+      return { bytes: await readBodyCapped(answer, MAX_PICTURE_BYTES), contentType };
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) throw new ProtocolError("The middle tier sent a picture over 4 MiB.");
+      throw err;
+    }
   }
 
   /** Tenants the signed-in user belongs to (home and guest). */

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { AuthStatus } from "teams-api";
 import type { App } from "../../app.js";
+import { hint } from "../../invocation.js";
 import { oneLine } from "../../render/sanitize.js";
 import type { AppFor } from "../types.js";
 
@@ -34,7 +35,7 @@ export async function run(app: App, _opts: StatusOptions): Promise<AuthStatus> {
     const row = (k: string, v: string): void => app.out.line(`${c.dim(k.padEnd(9))} ${v}`);
     row("account", oneLine(status.account));
     if (!status.signedIn) {
-      app.out.line("Not signed in. Run `teams login`.");
+      app.out.line(hint("Not signed in. Run `teams login`."));
     } else {
       row("user", `${oneLine(status.displayName ?? "")}${status.username ? ` <${oneLine(status.username)}>` : ""}`);
       row("cloud", `${status.cloud} (${status.kind === "consumer" ? "personal account" : "work or school"})`);
@@ -42,7 +43,7 @@ export async function run(app: App, _opts: StatusOptions): Promise<AuthStatus> {
       row("stored", oneLine(status.store));
       if (status.refreshToken) row("refresh", `${status.refreshToken} (kept until the service refuses it)`);
       if (status.expired)
-        row("status", `the service refused the saved session (${oneLine(status.expired)}); run \`teams login\``);
+        row("status", hint(`the service refused the saved session (${oneLine(status.expired)}); run \`teams login\``));
       const now = Date.now();
       for (const t of status.tokens) {
         row(

@@ -22,7 +22,7 @@ export function register(program: Command, appFor: AppFor): void {
 }
 
 /** Resolves names before an event is printed; caches chat titles. */
-class Names implements WatchNames {
+export class Names implements WatchNames {
   readonly #titles = new Map<string, string>();
   self = "";
   constructor(private readonly client: TeamsClient) {}

@@ -1,6 +1,6 @@
 /**
- * Conversations (sorted by last activity, unread first and marked; refreshed while shown so new
- * activity reorders it), Read messages, and Send a message.
+ * Conversations (sorted by last activity, unread first and marked; pushed activity reorders it
+ * while shown, or polling with a notice when push is unavailable), Read messages, and Send a message.
  */
 import type { Conversation } from "teams-api";
 import { describeError } from "../../errors.js";
@@ -10,11 +10,17 @@ import { ChatModel } from "../chat/model.js";
 import { LogRenderer } from "../chat/render.js";
 import { chatScreen, MAX_MESSAGE_BYTES } from "../chat/view.js";
 import { type Ctx, explain } from "../context.js";
+import { liveFeed } from "../live.js";
 import { type MenuItem, MenuView, menu } from "../menu.js";
 import { prompt } from "../prompt.js";
 import { BACK, type Back } from "../ui.js";
 
+/** Polling interval when push is unavailable. */
 export const LIST_REFRESH_MS = 5_000;
+/** Pushed events within this window reload the list once. */
+const LIST_DEBOUNCE_MS = 150;
+/** Events that change a chat's place or unread mark. */
+const LIST_EVENTS = new Set(["message", "edit", "delete", "reaction", "read", "conversation", "thread"]);
 const CHATS_SHOWN = 50;
 
 /** Unread first, then newest activity first. */
@@ -65,18 +71,31 @@ export async function pickConversation(
     return BACK;
   }
   let view: MenuView<Conversation> | undefined;
-  let stopped = false;
-  const timer = setInterval(async () => {
-    try {
-      const fresh = sortConversations(await ctx.client.chat.getConversations({ count: CHATS_SHOWN }));
-      if (!stopped && view) {
-        view.setItems(fresh.map((c) => conversationItem(ctx, c)));
-        ctx.ui.render();
-      }
-    } catch {
-      // Shown list stays; the next refresh tries again.
+  const controller = new AbortController();
+  const reload = async (signal: AbortSignal): Promise<void> => {
+    const fresh = sortConversations(await ctx.client.chat.getConversations({ count: CHATS_SHOWN, signal }));
+    if (!controller.signal.aborted && view) {
+      view.setItems(fresh.map((c) => conversationItem(ctx, c)));
+      ctx.ui.render();
     }
-  }, LIST_REFRESH_MS);
+  };
+  // Pushed activity reloads the list (a burst of events, once); without push it is polled.
+  let pending: NodeJS.Timeout | undefined;
+  const soon = (): void => {
+    pending ??= setTimeout(() => {
+      pending = undefined;
+      reload(controller.signal).catch(() => {});
+    }, LIST_DEBOUNCE_MS);
+  };
+  const feed = liveFeed(ctx, {
+    intervalMs: LIST_REFRESH_MS,
+    onEvent(e) {
+      if (LIST_EVENTS.has(e.type)) soon();
+    },
+    poll: reload,
+    changed: () => ctx.ui.render(),
+    resync: soon,
+  });
   try {
     return await new Promise<Conversation | Back>((resolve) => {
       view = new MenuView(
@@ -87,14 +106,19 @@ export async function pickConversation(
           items: list.map((c) => conversationItem(ctx, c)),
           empty: `No chats yet. Start one with "New chat".`,
           sameItem: (a, b) => a.id === b.id,
+          status: () =>
+            feed.mode === "push"
+              ? `${ctx.ui.c.green("●")} ${ctx.ui.c.dim("live — new activity moves a chat to the top")}`
+              : ctx.ui.c.yellow(`! Refreshing every ${LIST_REFRESH_MS / 1000} s (${feed.reason ?? "no push"})`),
         },
         resolve,
       );
       ctx.ui.show(view);
     });
   } finally {
-    stopped = true;
-    clearInterval(timer);
+    controller.abort();
+    feed.stop();
+    if (pending) clearTimeout(pending);
   }
 }
 

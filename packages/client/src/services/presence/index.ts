@@ -42,6 +42,11 @@ export const PRESENCE_DEFAULTS = {
   renewIntervalMs: 60_000,
   /** How often a subscription without push reads its users again. */
   pollIntervalMs: 30_000,
+  /**
+   * How often a pushed subscription is posted again: the service expires one after about an hour
+   * (§3.4: the web client re-posts hourly and on reconnect).
+   */
+  resubscribeIntervalMs: 45 * 60_000,
   deviceType: "Desktop",
 } as const;
 
@@ -51,13 +56,19 @@ export interface PresencePushSource {
   surl(): string | undefined;
   /** Presence items pushed to this session; returns the unsubscribe function. */
   onPresence(listener: (items: WirePresenceItem[]) => void): () => void;
+  /** Called with the surl each time the session (re)connects; returns the unsubscribe function. */
+  onConnected?(listener: (surl: string) => void): () => void;
 }
 
 export interface PresenceSubscribeOptions extends RequestOptions {
   /** Without push: how often to read the users again. @default 30000 */
   pollIntervalMs?: number;
-  /** Errors of background reads (the subscription keeps going). */
+  /** Errors of background reads and re-posts (the subscription keeps going). */
   onError?: (error: unknown) => void;
+  /** With push: how often to post the subscription again before it expires. @default 2700000 (45 min) */
+  resubscribeIntervalMs?: number;
+  /** With push: called after the subscription was posted again, after a reconnect or before expiry. */
+  onResubscribed?: (reason: "reconnect" | "renewal") => void;
 }
 
 export interface PresenceSubscription {
@@ -89,6 +100,9 @@ export class PresenceService {
   #active = true;
   #push: PresencePushSource | undefined;
   readonly #subscriptions = new Set<() => Promise<void>>();
+  /** Pushed subscriptions: each re-posts itself on the current surl. */
+  readonly #reposts = new Set<(reason: "reconnect" | "renewal") => void>();
+  #offConnected: (() => void) | undefined;
   readonly #renewIntervalMs: number;
 
   constructor(context: ServiceContext, options: { renewIntervalMs?: number } = {}) {
@@ -277,7 +291,14 @@ export class PresenceService {
 
   /** Pushed presence from the realtime listener; `undefined` detaches (subscriptions fall back to polling). */
   usePush(source: PresencePushSource | undefined): void {
+    this.#offConnected?.();
+    this.#offConnected = undefined;
     this.#push = source;
+    // A reconnect hands out a new surl: pushes to the old one are lost, so every subscription is
+    // posted again at once (§3.4, §7.9).
+    this.#offConnected = source?.onConnected?.(() => {
+      for (const repost of this.#reposts) repost("reconnect");
+    });
   }
 
   /**
@@ -308,33 +329,36 @@ export class PresenceService {
     if (this.#push && surl) {
       mode = "push";
       const epid = this.#epid ?? (await this.start(options));
-      const trouterUri = presenceTrouterUri(surl);
       const off = this.#push.onPresence((items) => {
         this.#absorb(items);
         emit(items.map((i) => this.#cache.get(i.mri.toLowerCase()) ?? toPresence(i)));
       });
-      await this.#request(
-        "POST",
-        this.#path(PRESENCE_PATHS.subscriptions, { epid }),
-        presenceSubscriptionBody(trouterUri, list),
-        options,
-        {
-          idempotent: true,
-        },
+      let uri = presenceTrouterUri(surl);
+      const post = async (add: readonly string[], remove: readonly string[] = [], o: RequestOptions = {}) => {
+        const path = this.#path(PRESENCE_PATHS.subscriptions, { epid: this.#epid ?? epid });
+        await this.#request("POST", path, presenceSubscriptionBody(uri, add, remove), o, { idempotent: true });
+      };
+      await post(list, [], options);
+      const repost = (reason: "reconnect" | "renewal"): void => {
+        const surlNow = this.#push?.surl();
+        if (!surlNow) return;
+        uri = presenceTrouterUri(surlNow);
+        post(list).then(
+          () => options.onResubscribed?.(reason),
+          (err) => options.onError?.(err),
+        );
+      };
+      this.#reposts.add(repost);
+      const renewal = setInterval(
+        () => repost("renewal"),
+        options.resubscribeIntervalMs ?? PRESENCE_DEFAULTS.resubscribeIntervalMs,
       );
+      renewal.unref();
       close = async () => {
         off();
-        if (this.#epid) {
-          await this.#request(
-            "POST",
-            this.#path(PRESENCE_PATHS.subscriptions, { epid }),
-            presenceSubscriptionBody(trouterUri, [], list),
-            {},
-            {
-              idempotent: true,
-            },
-          );
-        }
+        clearInterval(renewal);
+        this.#reposts.delete(repost);
+        if (this.#epid) await post([], list);
       };
     } else {
       mode = "poll";

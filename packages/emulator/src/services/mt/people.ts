@@ -108,15 +108,21 @@ export function peopleHandlers(deps: PeopleDeps) {
       return { status: 200, body: { value: groups } };
     },
 
-    /** `GET /beta/users/{mri}/profilepicturev2`: a 64×64 PNG in the person's own colour. */
-    profilePicture(caller: User, mri: string): EmuResponse {
+    /**
+     * `GET /beta/users/{mri}/profilepicturev2?size=HR<w>x<h>`: a square PNG in the person's own
+     * colour, of the size asked (64×64 when none; up to 648, the largest the web client asks for).
+     */
+    profilePicture(caller: User, mri: string, sizeName: string | null): EmuResponse {
       const user = ctx.directory.byMri(mri);
       if (!user || !this.canSee(caller, user))
         throw new HttpError(404, `User '${mri}' was not found.`, { code: "UserNotFound" });
+      const m = /^HR(\d{1,3})x\1$/.exec(sizeName ?? "HR64x64");
+      const size = m ? Number(m[1]) : 0;
+      if (!(size >= 1 && size <= 648)) throw new HttpError(400, `Invalid size '${sizeName}'.`);
       return {
         status: 200,
         headers: { "Content-Type": "image/png", "Cache-Control": "private, max-age=3600" },
-        body: solidPng(64, createHash("sha256").update(user.mri).digest().subarray(0, 3)),
+        body: solidPng(size, createHash("sha256").update(user.mri).digest().subarray(0, 3)),
       };
     },
   };

@@ -162,7 +162,7 @@ export function mtRoutes(ctx: EmulatorContext): { enterprise: ServiceTable; cons
         at("POST", "/users/searchV2", (req, { user }) => people.searchV2(user, req)),
         at("GET", "/contacts/buddylist", (_req, { user }) => people.buddyList(user)),
         at("GET", "/users/(?<mri>[^/]+)/profilepicturev2", (req, { user }) =>
-          people.profilePicture(user, req.params.mri!),
+          people.profilePicture(user, req.params.mri!, req.url.searchParams.get("size")),
         ),
         at("GET", "/users/(?!(?:tenants|fetchShortProfile)/?$)(?<id>[^/]+)", lookup, { query: USER_QUERY }),
       ],
