@@ -99,7 +99,9 @@ describe("the real enterprise and consumer configurations through teams-emulator
 
     // `-n` tops out at the service's largest page (200), so the terminal app reads one page here;
     // the library below reads in pages of 5 and so follows `backwardLink`.
-    const history = json<MessageRow[]>(ok(await runWith(sb, sb.env, ["messages", "Bob Example", "-n", "30"]), "messages"));
+    const history = json<MessageRow[]>(
+      ok(await runWith(sb, sb.env, ["messages", "Bob Example", "-n", "30"]), "messages"),
+    );
     assert.equal(history.length, 30);
     assert.ok(
       messagePages(responses).some((p) => p.host === "emea.ng.msg.teams.microsoft.com"),

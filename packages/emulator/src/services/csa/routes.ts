@@ -26,7 +26,7 @@ const ME_QUERY = [
 const FOLDERS_QUERY = ["supportsAdditionalSystemGeneratedFolders", "supportsSliceItems"];
 
 /** `/{region}` (teams.microsoft.com/api/csa/emea) or nothing (FTA, chatsvcagg), then `/api/v1|v2|v3`. */
-const BASE = String.raw`^(?:/(?<region>[a-z]{2,}))?/api/v[123]/teams/users/me`;
+const BASE = "^(?:/(?<region>[a-z]{2,}))?/api/v[123]/teams/users/me";
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
