@@ -150,6 +150,7 @@ describe("the real enterprise and consumer configurations through teams-emulator
       assert.deepEqual(seen.reactions, ["like"]);
       assert.equal(seen.edited, "library through the proxy (edited)");
       assert.equal(seen.deleted, true);
+      assert.equal(seen.pushed, true, `${cloud}: the send came back as a Trouter push through the proxy`);
     }
   });
 
@@ -159,6 +160,10 @@ describe("the real enterprise and consumer configurations through teams-emulator
     assert.ok(tunnels.has("login.microsoftonline.com:443"));
     assert.ok(tunnels.has("teams.microsoft.com:443"));
     assert.ok(tunnels.has("teams.live.com:443"));
+    // Realtime went through the proxy too: allocate on go.trouter…, the socket on a Trouter socket host.
+    assert.ok(tunnels.has("go.trouter.teams.microsoft.com:443"));
+    assert.ok(tunnels.has("go.trouter.skype.com:443"));
+    assert.ok([...tunnels].some((t) => /^trouter2-[a-z]+-a\.trouter\.(teams\.microsoft|skype)\.com:443$/.test(t)));
     assert.ok(responses.length > 50, `the run was observed (${responses.length} responses)`);
     const own = [new URL(sb.emulator.origin).host, `localhost:${sb.emulator.port}`];
     for (const r of responses) {
