@@ -10,6 +10,8 @@ export interface Listings {
   version: 1;
   /** Conversation ids, in the order `teams chats` numbered them (1-based). */
   chats: string[];
+  /** The titles `teams chats` showed, by conversation id (so `teams messages 2` needs no request for its header). */
+  titles: Record<string, string>;
   /** Per conversation: message ids in the order `teams messages` numbered them (1-based). */
   messages: Record<string, string[]>;
 }
@@ -28,21 +30,31 @@ export class ListingStore {
     try {
       const data = JSON.parse(readFileSync(this.path, "utf8")) as Partial<Listings>;
       const chats = Array.isArray(data.chats) ? data.chats.filter((x): x is string => typeof x === "string") : [];
+      const titles: Record<string, string> = {};
+      if (data.titles && typeof data.titles === "object") {
+        for (const [k, v] of Object.entries(data.titles)) if (typeof v === "string") titles[k] = v;
+      }
       const messages: Record<string, string[]> = {};
       if (data.messages && typeof data.messages === "object") {
         for (const [k, v] of Object.entries(data.messages)) {
           if (Array.isArray(v)) messages[k] = v.filter((x): x is string => typeof x === "string");
         }
       }
-      return { version: 1, chats, messages };
+      return { version: 1, chats, titles, messages };
     } catch {
-      return { version: 1, chats: [], messages: {} };
+      return { version: 1, chats: [], titles: {}, messages: {} };
     }
   }
 
-  saveChats(ids: readonly string[]): void {
+  /** The numbered chats of a `teams chats` listing (titles as shown, when given). */
+  saveChats(ids: readonly string[], titles: readonly string[] = []): void {
     const data = this.read();
     data.chats = [...ids];
+    data.titles = {};
+    ids.forEach((id, i) => {
+      const title = titles[i];
+      if (title) data.titles[id] = title;
+    });
     this.write(data);
   }
 

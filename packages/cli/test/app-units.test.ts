@@ -4,13 +4,14 @@
  */
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Message } from "teams-api";
+import type { Message, RealtimeEvent, RealtimeListener } from "teams-api";
 import { describeError } from "../src/errors.js";
 import { ChatModel } from "../src/interactive/chat/model.js";
 import { LogRenderer } from "../src/interactive/chat/render.js";
 import { InputLine } from "../src/interactive/input-line.js";
 import type { Key } from "../src/interactive/keys.js";
 import { composeFrame } from "../src/interactive/layout.js";
+import { liveFeed } from "../src/interactive/live.js";
 import { displayWidth, padToWidth, truncateToWidth, wrapToWidth } from "../src/interactive/width.js";
 import { commandName, hint } from "../src/invocation.js";
 import { colors } from "../src/render/colors.js";
@@ -151,7 +152,7 @@ describe("chat log", { timeout: 10_000 }, () => {
       message(day, bob, "hi there"),
       message(day + 86_400_000, me, "hello", { editedAt: new Date(day + 86_400_000) }),
       message(day + 86_400_001, bob, "> You: hello\nreply text", {
-        reactions: [{ key: "like", count: 2, users: [bob, me] }],
+        reactions: [{ key: "like", count: 2, users: [bob, me].map((mri) => ({ mri, displayName: "" })) }],
       }),
       message(day + 86_400_002, bob, "gone", { isDeleted: true }),
     ]);
@@ -183,8 +184,8 @@ describe("chat log", { timeout: 10_000 }, () => {
       message(1, bob, `${"long".repeat(80)} 中文🔥 שלום`),
       message(2, me, "x", {
         reactions: [
-          { key: "heart", count: 12, users },
-          { key: "1f525_fire", count: 1, users: [me] },
+          { key: "heart", count: 12, users: users.map((mri) => ({ mri, displayName: "" })) },
+          { key: "1f525_fire", count: 1, users: [{ mri: me, displayName: "" }] },
         ],
       }),
     ]);
@@ -250,5 +251,65 @@ describe("hints name the program as it was started", { timeout: 10_000 }, () => 
     );
     assert.equal(hint(text, "teams"), text);
     assert.match(describeError(new Error("Run `teams chats` first.")), /`npx teams chats`/);
+  });
+});
+
+describe("live feeds: push when connected, else polling with the reason", { timeout: 10_000 }, () => {
+  it("without push it polls and says why; the reason follows the failure", async () => {
+    let polled!: () => void;
+    const polledOnce = new Promise<void>((resolve) => {
+      polled = resolve;
+    });
+    let changed = 0;
+    const push = { ready: Promise.resolve(undefined), failed: "push failed: no route" };
+    const feed = liveFeed(
+      { push },
+      { intervalMs: 5, onEvent: () => assert.fail("no push"), poll: async () => polled(), changed: () => changed++ },
+    );
+    try {
+      assert.equal(feed.mode, "polling");
+      assert.equal(feed.reason, "push failed: no route");
+      await polledOnce;
+      await push.ready;
+      assert.equal(changed, 1, "the status line is redrawn once push is known to be unavailable");
+    } finally {
+      feed.stop();
+    }
+  });
+
+  it("switches from polling to push when it connects, and catches up once", async () => {
+    const subscribers: Array<(e: RealtimeEvent) => void> = [];
+    const listener = {
+      subscribe(fn: (e: RealtimeEvent) => void) {
+        subscribers.push(fn);
+        return () => subscribers.splice(subscribers.indexOf(fn), 1);
+      },
+    } as unknown as RealtimeListener;
+    let connect!: (l: RealtimeListener) => void;
+    const ready = new Promise<RealtimeListener | undefined>((resolve) => {
+      connect = resolve;
+    });
+    const seen: string[] = [];
+    let resynced = 0;
+    const feed = liveFeed(
+      { push: { ready } },
+      {
+        intervalMs: 60_000,
+        onEvent: (e) => seen.push(e.type),
+        poll: async () => assert.fail("no poll before the interval"),
+        resync: () => resynced++,
+      },
+    );
+    assert.equal(feed.mode, "polling");
+    assert.equal(feed.reason, "connecting to push…");
+    connect(listener);
+    await ready;
+    await Promise.resolve();
+    assert.equal(feed.mode, "push");
+    assert.equal(resynced, 1);
+    subscribers[0]?.({ type: "conversation", conversationId: "19:x@thread.v2" });
+    assert.deepEqual(seen, ["conversation"]);
+    feed.stop();
+    assert.equal(subscribers.length, 0, "stop unsubscribes");
   });
 });

@@ -197,11 +197,18 @@ describe("the interactive app in a terminal", { timeout: 300_000 }, () => {
       });
     const hostile =
       "evil \x1b[2J cleared \x1b]8;;http://x.test\x07link\x1b]8;;\x07 \x1b]52;c;aGk=\x07 \x1b]0;PWNED\x07 \x1b[5;5H moved";
+    // tmux would take an application's OSC 52 into a paste buffer: nothing may arrive there.
+    execFileSync("tmux", ["-L", t.socket, "set-option", "-g", "set-clipboard", "on"]);
     assert.equal((await sb.runAs("bob@contoso.com", ["send", "Alice Example", hostile])).code, 0);
     screen = await t.waitFor(/Bob Example\s+evil\s+cleared\s+\S*link\s+moved/, 15_000, "the hostile message as text");
     assert.match(screen, /Main Menu › Conversations › Bob Example/, "the screen was not cleared");
     assert.match(screen, /pong/);
     assert.doesNotMatch(title(), /PWNED/);
+    const buffers = execFileSync("tmux", ["-L", t.socket, "list-buffers", "-F", "#{buffer_sample}"], {
+      encoding: "utf8",
+    });
+    assert.doesNotMatch(buffers, /hi/, "no clipboard write");
+    assert.doesNotMatch(t.screenWithEscapes(), /\x1b\]8;|x\.test\x07/, "no hyperlink");
 
     // /file with Tab completion sends a file; the log shows it as a file.
     writeFileSync(join(sb.dir, "notes-for-bob.txt"), "the notes\n");

@@ -103,10 +103,11 @@ describe("listing store", () => {
 
   it("keeps ids in a 0600 file in a 0700 directory and reads them back", () => {
     const store = new ListingStore(join(dir, "nested"));
-    store.saveChats(["19:a@thread.v2", "19:b@thread.v2"]);
+    store.saveChats(["19:a@thread.v2", "19:b@thread.v2"], ["Offsite", ""]);
     store.saveMessages("19:a@thread.v2", ["1", "2"]);
     const again = new ListingStore(join(dir, "nested")).read();
     assert.deepEqual(again.chats, ["19:a@thread.v2", "19:b@thread.v2"]);
+    assert.deepEqual(again.titles, { "19:a@thread.v2": "Offsite" }, "titles as listed, none for an empty one");
     assert.deepEqual(again.messages["19:a@thread.v2"], ["1", "2"]);
     assert.equal(statSync(store.path).mode & 0o777, 0o600);
     assert.equal(statSync(join(dir, "nested")).mode & 0o777, 0o700);
@@ -115,7 +116,7 @@ describe("listing store", () => {
   it("a damaged file is an empty cache, not a failure", () => {
     const store = new ListingStore(dir);
     writeFileSync(store.path, "{not json");
-    assert.deepEqual(store.read(), { version: 1, chats: [], messages: {} });
+    assert.deepEqual(store.read(), { version: 1, chats: [], titles: {}, messages: {} });
     store.saveChats(["19:c@thread.v2"]);
     assert.match(readFileSync(store.path, "utf8"), /19:c@thread.v2/);
     store.clear();

@@ -2,7 +2,7 @@
  * TeamsClient: owns the options, the transport and the token manager, signs in, and hands every
  * service one {@link ServiceContext}. Services are attached as fields (`client.chat`, …).
  */
-import { AUDIENCES, CLIENT_IDS, parsePresenceItem } from "@teams-api/protocol";
+import { AUDIENCES, CLIENT_IDS } from "@teams-api/protocol";
 import { AccountRegistry, checkAccountName, DEFAULT_ACCOUNT } from "./auth/accounts.js";
 import { type AutomatedBrowserOptions, automatedBrowserLogin } from "./auth/automated-browser.js";
 import { openSystemBrowser, terminalRedirectPrompt } from "./auth/browser.js";
@@ -21,14 +21,16 @@ import { type AuthStatus, sessionStatus } from "./auth/status.js";
 import { AutoTokenStore, MemoryTokenStore, type TokenStore } from "./auth/store.js";
 import { TokenManager } from "./auth/token-manager.js";
 import { AuthenticationError, InvalidArgumentError } from "./errors.js";
-import { createDefaultFetch, createStreamingFetch, type Env, type FetchLike } from "./http/fetch.js";
+import { createDefaultFetch, type Env, type FetchLike } from "./http/fetch.js";
 import { redactingLogger } from "./http/logger.js";
 import { Redactor } from "./http/redact.js";
 import { createTransport, type TeamsTransport } from "./http/transport.js";
 import type { Identity, Logger, RequestOptions, ServiceContext } from "./http/types.js";
+import { createStreamingFetch } from "./http/upload.js";
 import type { Conversation, Message, SentMessage, TenantInfo } from "./models.js";
 import { DEFAULT_OPTIONS, type TeamsClientOptions } from "./options.js";
-import { createListener, eventIterator, type RealtimeListener } from "./realtime/index.js";
+import { RealtimeControl } from "./realtime/control.js";
+import type { RealtimeListener } from "./realtime/index.js";
 import type { RealtimeEvent, RealtimeOptions } from "./realtime/types.js";
 import {
   ChatService,
@@ -109,7 +111,8 @@ export class TeamsClient {
   readonly #tokens: TokenManager;
   readonly #now: () => number;
   readonly #fetch: FetchLike;
-  #realtime: RealtimeListener | undefined;
+  /** Live push (one listener at a time) and the presence that rides on it. */
+  readonly #live: RealtimeControl;
   readonly #store: TokenStore | undefined;
   /** The accounts index (only with the default token store). */
   readonly #accounts: AccountRegistry | undefined;
@@ -203,6 +206,22 @@ export class TeamsClient {
     this.media = new MediaService(this.context, {
       send: (conversationId, message, o) => this.chat.writer.sendComposed(conversationId, message, o),
     });
+    this.#live = new RealtimeControl(
+      {
+        cloud: this.#cloud,
+        env: this.#env,
+        fetch: this.#fetch,
+        logger: this.#logger,
+        now: this.#now,
+        chat: this.chat,
+        identity: () => tokens.identity(),
+        roots: (kind) => tokens.roots(kind),
+        endpointId: () => tokens.endpointId(),
+        skypeToken: () => tokens.skypeToken(),
+        accessToken: (audience) => tokens.accessToken(audience),
+      },
+      this.presence,
+    );
   }
 
   /** Recent conversations with display titles (shortcut for `chat.getConversations`). */
@@ -446,22 +465,13 @@ export class TeamsClient {
    * Starts live push over Trouter (PROTOCOL.md §7): resolves once connected and registered. Events
    * arrive once each, in order within a conversation, with gaps filled from REST after reconnects.
    */
-  async startRealtime(options: RealtimeOptions = {}): Promise<RealtimeListener> {
-    await this.stopRealtime();
-    const listener = await this.#newListener(options);
-    await listener.start();
-    return listener;
+  startRealtime(options: RealtimeOptions = {}): Promise<RealtimeListener> {
+    return this.#live.start(options);
   }
 
   /** Stops live push and deletes the registration at once. */
-  async stopRealtime(): Promise<void> {
-    const listener = this.#realtime;
-    this.#realtime = undefined;
-    if (listener) {
-      this.presence.usePush(undefined);
-      await this.presence.stop().catch(() => {});
-    }
-    await listener?.stop();
+  stopRealtime(): Promise<void> {
+    return this.#live.stop();
   }
 
   /**
@@ -469,73 +479,7 @@ export class TeamsClient {
    * is not running (with `options`); ends when `stopRealtime()` is called.
    */
   events(options: RealtimeOptions = {}): AsyncIterableIterator<RealtimeEvent> {
-    const running = this.#realtime;
-    if (running) return eventIterator(running);
-    let inner: AsyncIterableIterator<RealtimeEvent> | undefined;
-    const ready = this.#newListener(options).then(async (listener) => {
-      inner = eventIterator(listener);
-      await listener.start();
-    });
-    return {
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-      next: async () => {
-        await ready;
-        return inner!.next();
-      },
-      return: async () => {
-        await ready.catch(() => {});
-        return inner ? inner.return!() : { done: true, value: undefined };
-      },
-    };
-  }
-
-  async #newListener(options: RealtimeOptions): Promise<RealtimeListener> {
-    const tokens = this.#tokens;
-    const listener = await createListener(
-      {
-        cloud: this.#cloud,
-        env: this.#env,
-        fetch: this.#fetch,
-        logger: this.#logger,
-        now: this.#now,
-        chat: this.chat,
-        identity: () => tokens.identity(),
-        roots: (kind) => tokens.roots(kind),
-        endpointId: () => tokens.endpointId(),
-        skypeToken: () => tokens.skypeToken(),
-        accessToken: (audience) => tokens.accessToken(audience),
-      },
-      options,
-    );
-    this.#realtime = listener;
-    this.#presenceOver(listener);
-    return listener;
-  }
-
-  /**
-   * While the listener runs: presence subscriptions are pushed over its Trouter session, and this
-   * client's presence endpoint (the Trouter epid) is registered, so the user shows online.
-   */
-  #presenceOver(listener: RealtimeListener): void {
-    this.presence.usePush({
-      surl: () => listener.endpoint?.surl,
-      onPresence: (deliver) =>
-        listener.subscribe((e) => {
-          if (e.type !== "presence") return;
-          deliver(e.presences.map((p) => parsePresenceItem(p.raw)).filter((i) => i !== undefined));
-        }),
-      onConnected: (connected) =>
-        listener.subscribe((e) => {
-          if (e.type === "state" && e.state === "connected" && e.endpoint) connected(e.endpoint.surl);
-        }),
-    });
-    listener.subscribe((e) => {
-      if (e.type === "state" && e.state === "connected" && this.#realtime === listener) {
-        void this.presence.start(e.endpoint ? { endpointId: e.endpoint.epid } : {}).catch(() => {});
-      }
-    });
+    return this.#live.events(options);
   }
 
   /** Who is signed in (from the skypetoken and the id_token). Mints the skypetoken if needed. */

@@ -12,11 +12,16 @@ import type {
   WireThread,
 } from "@teams-api/protocol";
 
-/** A person as a message or member list shows them. */
+/**
+ * A person as a message, reaction, member list or read receipt shows them: the MRI to act on and the
+ * name to show. Models the library returns from a read (`getMessages`, `getConversationDetails`,
+ * `getConsumptionHorizons`) carry names already resolved (profile, else the name the service sent,
+ * else a placeholder) in one batched lookup — never a raw MRI for display.
+ */
 export interface Person {
   /** `8:orgid:<oid>`, `8:live:…`, `28:<bot>`… */
   readonly mri: string;
-  /** As the service named them; may be "" when the service sent no name (use `client.names`). */
+  /** The name to show; "" only in models mapped without resolution (`resolveNames: false`). */
   readonly displayName: string;
 }
 
@@ -24,8 +29,8 @@ export interface Reaction {
   /** `like`, `heart`, `1f525_fire`, custom `<name>;<amsId>`… */
   readonly key: string;
   readonly count: number;
-  /** MRIs of the people who reacted, oldest first. */
-  readonly users: string[];
+  /** The people who reacted, oldest first. */
+  readonly users: Person[];
 }
 
 /**
@@ -95,11 +100,9 @@ export interface Conversation {
   readonly raw: WireConversation;
 }
 
-export interface ConversationMember {
-  readonly mri: string;
+export interface ConversationMember extends Person {
   /** `Admin`, `User`, `ReadOnly`, `None`. */
   readonly role: string;
-  readonly displayName?: string;
 }
 
 export interface ConversationDetails extends Conversation {
@@ -128,8 +131,7 @@ export interface CreatedChat {
 }
 
 /** A member's read position (`GET /v1/threads/{id}/consumptionhorizons`). */
-export interface ConsumptionHorizon {
-  readonly mri: string;
+export interface ConsumptionHorizon extends Person {
   /** Last message read; undefined when the member never read anything. */
   readonly messageId?: string;
   readonly readAt?: Date;

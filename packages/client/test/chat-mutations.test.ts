@@ -167,19 +167,26 @@ describe("chat: issue B round trips between Alice and Bob", () => {
     await alice.chat.addReaction(CHAT.aliceBob, sent.id, "like");
     await alice.chat.addReaction(CHAT.aliceBob, sent.id, "like");
     assert.deepEqual((await find(bob, CHAT.aliceBob, sent.id)).reactions, [
-      { key: "like", count: 1, users: [MRI.alice] },
+      { key: "like", count: 1, users: [{ mri: MRI.alice, displayName: "Alice Example" }] },
     ]);
     await bob.chat.addReaction(CHAT.aliceBob, sent.id, "like");
     await alice.chat.addReaction(CHAT.aliceBob, sent.id, "1f525_fire");
     assert.deepEqual((await find(bob, CHAT.aliceBob, sent.id)).reactions, [
-      { key: "like", count: 2, users: [MRI.alice, MRI.bob] },
-      { key: "1f525_fire", count: 1, users: [MRI.alice] },
+      {
+        key: "like",
+        count: 2,
+        users: [
+          { mri: MRI.alice, displayName: "Alice Example" },
+          { mri: MRI.bob, displayName: "Bob Example" },
+        ],
+      },
+      { key: "1f525_fire", count: 1, users: [{ mri: MRI.alice, displayName: "Alice Example" }] },
     ]);
     await alice.chat.removeReaction(CHAT.aliceBob, sent.id, "like");
     await alice.chat.removeReaction(CHAT.aliceBob, sent.id, "like");
     await alice.chat.removeReaction(CHAT.aliceBob, sent.id, "1f525_fire");
     assert.deepEqual((await find(bob, CHAT.aliceBob, sent.id)).reactions, [
-      { key: "like", count: 1, users: [MRI.bob] },
+      { key: "like", count: 1, users: [{ mri: MRI.bob, displayName: "Bob Example" }] },
     ]);
     rec.sent.length = 0;
     for (const key of ["", "not a key", "like;", "follow", "x".repeat(65)]) {
@@ -204,7 +211,9 @@ describe("chat: issue B round trips between Alice and Bob", () => {
       await alice.chat.addReaction(CHAT.aliceBob, sent.id, "heart");
       const m = await find(bob, CHAT.aliceBob, sent.id);
       assert.equal(typeof (m.raw.properties as Record<string, unknown>)["emotions"], "string");
-      assert.deepEqual(m.reactions, [{ key: "heart", count: 1, users: [MRI.alice] }]);
+      assert.deepEqual(m.reactions, [
+        { key: "heart", count: 1, users: [{ mri: MRI.alice, displayName: "Alice Example" }] },
+      ]);
       await bob.chat.editMessage(CHAT.aliceBob, sent.id, "variants, edited");
     } finally {
       const back = await fetch(`${emu.origin}/_emulator/variants`, {
@@ -251,6 +260,7 @@ describe("chat: issue B round trips between Alice and Bob", () => {
     assert.equal(bobs?.messageId, top?.id);
     assert.ok(bobs?.readAt && Math.abs(bobs.readAt.getTime() - Date.now()) < 60_000);
     assert.ok(horizons.some((h) => h.mri === MRI.alice));
+    assert.equal(bobs?.displayName, "Bob Example", "read receipts name the reader");
     const read = (await bob.chat.getConversations({ resolveTitles: false })).find((c) => c.id === CHAT.aliceBob);
     assert.equal(read?.isUnread, false);
 

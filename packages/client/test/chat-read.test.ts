@@ -81,7 +81,9 @@ describe("chat: reading the demo world", () => {
     assert.ok(doc?.editedAt instanceof Date);
     assert.equal(gone?.isDeleted, true);
     assert.equal(gone?.content, "");
-    assert.deepEqual(yes?.reactions, [{ key: "like", count: 1, users: [MRI.bob] }]);
+    assert.deepEqual(yes?.reactions, [
+      { key: "like", count: 1, users: [{ mri: MRI.bob, displayName: "Bob Example" }] },
+    ]);
     assert.equal(yes?.text, "Yes! See you then 🙂");
     assert.deepEqual(yes?.from, { mri: MRI.alice, displayName: "Alice Example" });
     assert.equal(hi?.text, "Hi Alice, are we still on for 3pm?");

@@ -205,7 +205,7 @@ describe("members, details, horizons, profiles and tenants (mutation gaps)", () 
 
   it("skips malformed horizons and parses the parts of one", () => {
     assert.deepEqual(toHorizons({ consumptionhorizons: [null, { id: 3 }, { id: BOB, consumptionhorizon: "" }] }), [
-      { mri: BOB },
+      { mri: BOB, displayName: "" },
     ]);
     assert.deepEqual(parseHorizon("0;0;0"), {});
     assert.deepEqual(parseHorizon("x;5;cm1"), { readAt: 5, clientMessageId: "cm1" });

@@ -1,9 +1,13 @@
 /**
- * A 200 MB upload and download stream: the client process's resident memory grows by less than
- * 100 MB over what it held signed in before the transfer (measured in a child process with
+ * A 200 MB upload streams with the client process's resident memory under 100 MB at its peak
+ * (issue 8), and a download grows it by less than 100 MB (measured in a child process with
  * process.memoryUsage, sampled on every progress callback and every 20 ms — not timed). Buffering
  * the file would cost at least its 200 MB. The child runs as one bundled JS file, so the numbers are
  * the library's, not the TypeScript loader's. The emulator runs here and stores the bytes on disk.
+ *
+ * Of the upload's peak, about 23 MB is not the upload's: V8 compiles the HTTP parser of Node's own
+ * fetch (undici's llhttp, WebAssembly) with its optimizing tier a few seconds after the first
+ * request, and that lands during the transfer (gone with `--liftoff-only`).
  */
 import * as assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -87,13 +91,13 @@ describe("media: 200 MB streams in bounded memory", { timeout: 300_000 }, () => 
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("uploads 200 MB with RSS growing by less than 100 MB", async (t) => {
+  it("uploads 200 MB with the process's RSS under 100 MB at its peak", async (t) => {
     const r = await runChild([emu.origin, "upload", join(dir, "big.bin")]);
     objectId = String(r.result.objectId);
     assert.equal(r.result.size, SIZE);
     const said = `RSS ${(r.before / 1048576).toFixed(1)} MB before, ${(r.peak / 1048576).toFixed(1)} MB at the peak`;
     t.diagnostic(said);
-    assert.ok(r.peak - r.before < LIMIT, said);
+    assert.ok(r.peak < LIMIT, said);
     const stored = emu.context.media.get(objectId)?.content;
     assert.equal(stored?.length, SIZE);
     assert.equal(await hashFile(stored!.file), digest);

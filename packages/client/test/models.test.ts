@@ -63,7 +63,7 @@ describe("toMessage on chat-messages-list.json", () => {
   });
 
   it("maps reactions with counts and who, and emoji images to their alt text", () => {
-    assert.deepEqual(reacted.reactions, [{ key: "like", count: 1, users: [BOB] }]);
+    assert.deepEqual(reacted.reactions, [{ key: "like", count: 1, users: [{ mri: BOB, displayName: "" }] }]);
     assert.equal(reacted.text, "Yes! See you then 🙂");
     assert.deepEqual(reacted.from, { mri: ALICE, displayName: "Alice Example" });
   });
@@ -111,7 +111,11 @@ describe("toMessage variants and malformed input", () => {
     });
     const whole = toMessage({ ...base, properties: JSON.stringify({ emotions, mentions }) });
     for (const m of [asValue, asString, whole]) {
-      assert.deepEqual(m.reactions, [{ key: "heart", count: 2, users: [CAROL, BOB] }], "follow and empty dropped");
+      assert.deepEqual(
+        m.reactions,
+        [{ key: "heart", count: 2, users: [CAROL, BOB].map((mri) => ({ mri, displayName: "" })) }],
+        "follow and empty dropped",
+      );
       assert.deepEqual(m.mentions, [{ mri: BOB, displayName: "Bob" }]);
     }
   });
@@ -227,7 +231,7 @@ describe("toConversationDetails on chat-thread-get.json", () => {
         [CAROL, "User"],
       ],
     );
-    assert.equal(d.members[0]?.displayName, undefined, "an empty friendlyName is no name");
+    assert.equal(d.members[0]?.displayName, "", "an empty friendlyName is no name");
     assert.equal(d.creator, ALICE);
     assert.equal(d.createdAt?.getTime(), 1718000000000);
     assert.throws(() => toConversationDetails(conv, { members: "x" }), ProtocolError);
@@ -240,10 +244,12 @@ describe("read state and middle tier", () => {
       (e: { name: string }) => e.name === "consumption_horizons_read",
     );
     assert.deepEqual(toHorizons(ex.response.body), [
-      { mri: ALICE, messageId: "1718200500000", readAt: new Date(1718201200000) },
-      { mri: BOB, messageId: "1718200160456", readAt: new Date(1718200300000) },
+      { mri: ALICE, displayName: "", messageId: "1718200500000", readAt: new Date(1718201200000) },
+      { mri: BOB, displayName: "", messageId: "1718200160456", readAt: new Date(1718200300000) },
     ]);
-    assert.deepEqual(toHorizons({ consumptionhorizons: [{ id: BOB, consumptionhorizon: "0" }] }), [{ mri: BOB }]);
+    assert.deepEqual(toHorizons({ consumptionhorizons: [{ id: BOB, consumptionhorizon: "0" }] }), [
+      { mri: BOB, displayName: "" },
+    ]);
     assert.throws(() => toHorizons({}), ProtocolError);
     assert.deepEqual(parseHorizon("1718200500000;1718201200000;0"), {
       messageId: "1718200500000",

@@ -25,21 +25,7 @@ export interface InteractiveOptions {
   banner?: string;
 }
 
-type Item =
-  | "chat"
-  | "conversations"
-  | "read"
-  | "send"
-  | "presence"
-  | "status"
-  | "search"
-  | "newchat"
-  | "events"
-  | "upload"
-  | "accounts"
-  | "exit";
-
-const MAIN_MENU: ReadonlyArray<{ label: string; value: Item }> = [
+const MAIN_MENU = [
   { label: "Chat with someone", value: "chat" },
   { label: "Conversations", value: "conversations" },
   { label: "Read messages", value: "read" },
@@ -52,7 +38,9 @@ const MAIN_MENU: ReadonlyArray<{ label: string; value: Item }> = [
   { label: "Upload a file", value: "upload" },
   { label: "Accounts", value: "accounts" },
   { label: "Exit", value: "exit" },
-];
+] as const;
+
+type Item = (typeof MAIN_MENU)[number]["value"];
 
 const SCREENS: Record<Exclude<Item, "exit" | "accounts">, (ctx: Ctx) => Promise<unknown>> = {
   chat: chatWithScreen,

@@ -24,13 +24,14 @@ export function conversationJson(c: Conversation, number?: number): Record<strin
   };
 }
 
-export function messageJson(m: Message, name: (mri: string) => string, number?: number): Record<string, unknown> {
+/** A message as JSON; its people carry the names the library resolved. */
+export function messageJson(m: Message, number?: number): Record<string, unknown> {
   return {
     ...(number !== undefined ? { number } : {}),
     id: m.id,
     conversationId: m.conversationId,
     messageType: m.messageType,
-    from: { mri: m.from.mri, displayName: name(m.from.mri) },
+    from: { mri: m.from.mri, displayName: m.from.displayName },
     text: m.text,
     content: m.content,
     arrivedAt: m.arrivedAt.toISOString(),
@@ -48,7 +49,7 @@ export function messageJson(m: Message, name: (mri: string) => string, number?: 
     reactions: m.reactions.map((r) => ({
       key: r.key,
       count: r.count,
-      users: r.users.map((u) => ({ mri: u, displayName: name(u) })),
+      users: r.users.map((u) => ({ mri: u.mri, displayName: u.displayName })),
     })),
   };
 }

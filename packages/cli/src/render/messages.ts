@@ -1,21 +1,11 @@
 import { formatBytes, reactionLabel } from "@teams-api/protocol";
-import type { Attachment, Message } from "teams-api";
+import type { Attachment, Message, Person } from "teams-api";
 import type { Colors } from "./colors.js";
 import { oneLine, sanitizeTerminalText } from "./sanitize.js";
 import { shortTime } from "./time.js";
 
 /** Names for MRIs, already resolved (never a raw MRI). */
 export type NameOf = (mri: string) => string;
-
-/** Every MRI a rendering of these messages needs a name for. */
-export function mrisToName(messages: readonly Message[]): string[] {
-  const out = new Set<string>();
-  for (const m of messages) {
-    if (m.from.mri) out.add(m.from.mri);
-    for (const r of m.reactions) for (const u of r.users) out.add(u);
-  }
-  return [...out];
-}
 
 /** What a message says, as terminal-safe text (may hold newlines). */
 export function messageBody(m: Message): string {
@@ -44,8 +34,12 @@ function attachmentsBody(m: Message): string {
   return [...labels, ...(rest ? [rest] : [])].join("\n");
 }
 
-/** "👍 2 (Bob Example, Alice Example)  ❤️ 1 (Carol Guest)". */
-export function reactionsLine(m: Message, name: NameOf): string {
+/** "👍 2 (Bob Example, Alice Example)  ❤️ 1 (Carol Guest)": the names the library resolved, unless `name` overrides. */
+export function reactionsLine(m: Message, name?: NameOf): string {
+  return reactionsOf(m, (u) => (name ? name(u.mri) : u.displayName));
+}
+
+function reactionsOf(m: Message, name: (p: Person) => string): string {
   return m.reactions
     .map((r) => `${oneLine(reactionLabel(r.key))} ${r.count} (${r.users.map((u) => oneLine(name(u))).join(", ")})`)
     .join("  ");
@@ -88,20 +82,22 @@ export function wrap(text: string, width: number): string[] {
 }
 
 /** Width of the sender column for these messages: the longest name, 3 to 20 characters. */
-export function senderColumnWidth(messages: readonly Message[], name: NameOf): number {
-  return Math.min(20, Math.max(3, ...messages.filter((m) => !m.isSystem).map((m) => [...name(m.from.mri)].length)));
+export function senderColumnWidth(messages: readonly Message[], name: (p: Person) => string): number {
+  return Math.min(20, Math.max(3, ...messages.filter((m) => !m.isSystem).map((m) => [...name(m.from)].length)));
 }
 
 /**
  * The chat log, oldest first: `  3  14:30  Bob Example   text`, continuation lines under the text,
- * reactions and edits on their own dim line, system messages as readable dim sentences.
+ * reactions and edits on their own dim line, system messages as readable dim sentences. Names are
+ * the `Person` names the library resolved; the signed-in user is "You".
  */
-export function messageLines(messages: readonly Message[], name: NameOf, options: MessageLinesOptions): string[] {
+export function messageLines(messages: readonly Message[], options: MessageLinesOptions): string[] {
   const c = options.colors;
   const numbers = options.numbers ?? true;
   const width = Math.max(40, options.width ?? 100);
-  const nameOf = (mri: string): string =>
-    options.selfMri && mri.toLowerCase() === options.selfMri.toLowerCase() ? "You" : oneLine(name(mri));
+  const self = options.selfMri?.toLowerCase();
+  const isSelf = (mri: string): boolean => self !== undefined && mri.toLowerCase() === self;
+  const nameOf = (p: Person): string => (isSelf(p.mri) ? "You" : oneLine(p.displayName));
   const senderWidth = options.senderWidth ?? senderColumnWidth(messages, nameOf);
   const times = messages.map((m) => shortTime(m.arrivedAt, options.now));
   const timeWidth = options.timeWidth ?? Math.max(5, ...times.map((t) => t.length));
@@ -116,7 +112,7 @@ export function messageLines(messages: readonly Message[], name: NameOf, options
       out.push(`${c.dim(num)}${c.dim(time)}  ${c.dim(`· ${oneLine(messageBody(m))}`)}`);
       return;
     }
-    const sender = nameOf(m.from.mri);
+    const sender = nameOf(m.from);
     const senderCell = [...sender].length > senderWidth ? `${[...sender].slice(0, senderWidth - 1).join("")}…` : sender;
     const padded = senderCell + " ".repeat(Math.max(0, senderWidth - [...senderCell].length));
     const textWidth = Math.max(20, width - prefix.length - senderWidth - 2);
@@ -128,7 +124,7 @@ export function messageLines(messages: readonly Message[], name: NameOf, options
     for (const l of lines.slice(1)) out.push(`${textIndent}${l}`);
     const extras: string[] = [];
     if (m.editedAt && !m.isDeleted) extras.push("(edited)");
-    if (m.reactions.length) extras.push(reactionsLine(m, nameOf));
+    if (m.reactions.length) extras.push(reactionsOf(m, nameOf));
     if (extras.length) out.push(`${textIndent}${c.dim(extras.join("  "))}`);
   });
   return out;

@@ -51,6 +51,11 @@ export class Output {
     this.ec = colors(colorEnabled(this.stderr, env));
   }
 
+  /** Columns of the terminal stdout writes to (100 when it is not a terminal). */
+  get width(): number {
+    return this.stdout.columns || 100;
+  }
+
   /** A line of data. */
   line(text = ""): void {
     this.stdout.write(`${text}\n`);

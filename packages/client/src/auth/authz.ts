@@ -5,7 +5,10 @@
  */
 import { isJsonObject, type RegionGtms, type SkypeTokenClaims } from "@teams-api/protocol";
 import { decodeJwt } from "jose";
-import { ProtocolError } from "../errors.js";
+import { AuthenticationError, ProtocolError, TeamsApiError } from "../errors.js";
+import type { TeamsTransport } from "../http/transport.js";
+import { authzSentence } from "./messages.js";
+import type { AccountProfile } from "./profiles.js";
 
 export interface SkypeSession {
   readonly token: string;
@@ -72,4 +75,46 @@ export function parseAuthzResponse(body: unknown, now: number): SkypeSession {
     signinName,
     region: str(body.region) ?? str(claims?.rgn),
   };
+}
+
+/**
+ * Exchanges the spaces-audience token for a skypetoken and the regionGtms map (§1.7, §1.8). Teams
+ * refusing the account (no license, guest not redeemed) is an AuthenticationError with its sentence.
+ */
+export async function authzExchange(
+  transport: TeamsTransport,
+  baseUrl: string,
+  profile: AccountProfile,
+  now: () => number,
+): Promise<SkypeSession> {
+  let body: unknown;
+  try {
+    const res = await transport.request<unknown>({
+      method: "POST",
+      url: `${baseUrl}${profile.authzPath}`,
+      auth: { kind: "bearer", audience: profile.spacesAudience },
+      headers: { ...profile.authzHeaders },
+      idempotent: true,
+    });
+    body = res.body;
+  } catch (err) {
+    // Refusals of authz itself get their sentence; the token endpoint's own errors (an expired
+    // session while refreshing the bearer) already have theirs.
+    const fromTokenEndpoint = err instanceof TeamsApiError && err.request?.url.includes("/oauth2/") === true;
+    if (err instanceof TeamsApiError && !fromTokenEndpoint && err.status > 0) {
+      const sentence = authzSentence(err.status, err.serviceCode);
+      if (sentence) {
+        // Teams refusing the account itself (403: no license, guest not redeemed) ends the sign-in.
+        throw new AuthenticationError(err.status === 403 ? "sign_in_denied" : err.code, sentence, {
+          status: err.status,
+          ...(err.request ? { request: err.request } : {}),
+          ...(err.requestId ? { requestId: err.requestId } : {}),
+          ...(err.serviceCode !== undefined ? { serviceCode: err.serviceCode } : {}),
+          ...(err.body !== undefined ? { body: err.body } : {}),
+        });
+      }
+    }
+    throw err;
+  }
+  return parseAuthzResponse(body, now());
 }

@@ -5,22 +5,14 @@
  * Refresh-token grants run one at a time so a rotated refresh token is always the one used next.
  */
 import { randomUUID } from "node:crypto";
-import { CLIENT_IDS, mriFromSkypeId, orgidMri, type RegionGtms } from "@teams-api/protocol";
-import { decodeJwt } from "jose";
-import {
-  AbortError,
-  AuthenticationError,
-  NotSignedInError,
-  ProtocolError,
-  TeamsApiError,
-  TeamsError,
-} from "../errors.js";
+import { CLIENT_IDS, type RegionGtms } from "@teams-api/protocol";
+import { AbortError, AuthenticationError, NotSignedInError, ProtocolError, TeamsError } from "../errors.js";
 import type { Env } from "../http/fetch.js";
 import type { Redactor } from "../http/redact.js";
 import { originOf, type TeamsTransport } from "../http/transport.js";
 import type { Identity, Logger, TokenRequestOptions, TokenSource } from "../http/types.js";
-import { parseAuthzResponse, skypeTokenClaims } from "./authz.js";
-import { authzSentence } from "./messages.js";
+import { authzExchange } from "./authz.js";
+import { accountFrom, buildIdentity, idTokenClaims } from "./claims.js";
 import type { OAuthClient, TokenSet } from "./oauth.js";
 import {
   type AccountKind,
@@ -33,7 +25,8 @@ import {
   scopeForAudience,
   searchHosts,
 } from "./profiles.js";
-import { type AccountInfo, parseSession, type Session, serializeSession } from "./session.js";
+import { parseSession, type Session, serializeSession } from "./session.js";
+import { SingleFlight } from "./single-flight.js";
 import type { TokenStore } from "./store.js";
 
 export interface TokenManagerOptions {
@@ -54,56 +47,6 @@ export interface TokenManagerOptions {
   onSessionRejected?: ((err: AuthenticationError) => void | Promise<void>) | undefined;
 }
 
-/** Claims of an id_token this library reads. Never verified: it only names the account. */
-interface IdClaims {
-  tid?: string;
-  oid?: string;
-  name?: string;
-  preferred_username?: string;
-  upn?: string;
-  email?: string;
-}
-
-export function idTokenClaims(idToken: string | undefined): IdClaims | undefined {
-  if (!idToken) return undefined;
-  try {
-    return decodeJwt(idToken) as IdClaims;
-  } catch {
-    return undefined;
-  }
-}
-
-function accountFrom(claims: IdClaims | undefined, previous: AccountInfo = {}): AccountInfo {
-  if (!claims) return previous;
-  const username = claims.preferred_username ?? claims.upn ?? claims.email;
-  return {
-    ...previous,
-    ...(claims.name ? { name: claims.name } : {}),
-    ...(username ? { username } : {}),
-    ...(claims.oid ? { oid: claims.oid } : {}),
-  };
-}
-
-/** Races a shared promise against one caller's signal, without cancelling the shared work. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new AbortError(undefined, { cause: signal.reason }));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(e);
-      },
-    );
-  });
-}
-
 const SKYPE_KEY = "\u0000skypetoken";
 
 export class TokenManager implements TokenSource {
@@ -113,8 +56,8 @@ export class TokenManager implements TokenSource {
   /** Bumps whenever the session is replaced or cleared, so late refreshes do not resurrect it. */
   #generation = 0;
   #persist = true;
-  readonly #flights = new Map<string, Promise<string>>();
-  #refreshChain: Promise<unknown> = Promise.resolve();
+  /** One refresh in flight per audience; refresh-token grants one at a time. */
+  readonly #flights = new SingleFlight();
 
   constructor(options: TokenManagerOptions) {
     this.#o = options;
@@ -195,35 +138,16 @@ export class TokenManager implements TokenSource {
     return expiresAt - this.#o.now() > this.#o.refreshAheadMs;
   }
 
-  #flight(key: string, run: () => Promise<string>, signal: AbortSignal | undefined): Promise<string> {
-    let f = this.#flights.get(key);
-    if (!f) {
-      const started = run().finally(() => {
-        if (this.#flights.get(key) === started) this.#flights.delete(key);
-      });
-      f = started;
-      this.#flights.set(key, f);
-    }
-    return abortable(f, signal);
-  }
-
-  /** Runs refresh-token grants one at a time (each may rotate the refresh token). */
-  #serial<T>(run: () => Promise<T>): Promise<T> {
-    const next = this.#refreshChain.catch(() => {}).then(run);
-    this.#refreshChain = next;
-    return next;
-  }
-
   async accessToken(audience: string, options: TokenRequestOptions = {}): Promise<string> {
     const s = this.#require();
     const cached = s.accessTokens[audience];
     if (cached && cached.token !== options.stale && this.#fresh(cached.expiresAt)) return cached.token;
-    return this.#flight(`aud:${audience}`, () => this.#refreshAccess(audience), options.signal);
+    return this.#flights.run(`aud:${audience}`, () => this.#refreshAccess(audience), options.signal);
   }
 
   async #refreshAccess(audience: string): Promise<string> {
     const generation = this.#generation;
-    const set = await this.#serial(async () => {
+    const set = await this.#flights.serial(async () => {
       const s = this.#check(generation);
       const profile = this.#profile(s);
       const needsAccount = !s.account.name && !s.account.username;
@@ -262,7 +186,7 @@ export class TokenManager implements TokenSource {
     const s = this.#require();
     const cached = s.skype;
     if (cached && cached.token !== options.stale && this.#fresh(cached.expiresAt)) return cached.token;
-    return this.#flight(SKYPE_KEY, () => this.#authz(), options.signal);
+    return this.#flights.run(SKYPE_KEY, () => this.#authz(), options.signal);
   }
 
   /** Exchanges the spaces-audience token for a skypetoken and the regionGtms map (§1.7, §1.8). */
@@ -271,36 +195,7 @@ export class TokenManager implements TokenSource {
     const s = this.#check(generation);
     if (!this.#transport) throw new ProtocolError("The token manager has no transport attached.");
     const profile = this.#profile(s);
-    let body: unknown;
-    try {
-      const res = await this.#transport.request<unknown>({
-        method: "POST",
-        url: `${s.baseUrl}${profile.authzPath}`,
-        auth: { kind: "bearer", audience: profile.spacesAudience },
-        headers: { ...profile.authzHeaders },
-        idempotent: true,
-      });
-      body = res.body;
-    } catch (err) {
-      // Refusals of authz itself get their sentence; the token endpoint's own errors (an expired
-      // session while refreshing the bearer) already have theirs.
-      const fromTokenEndpoint = err instanceof TeamsApiError && err.request?.url.includes("/oauth2/") === true;
-      if (err instanceof TeamsApiError && !fromTokenEndpoint && err.status > 0) {
-        const sentence = authzSentence(err.status, err.serviceCode);
-        if (sentence) {
-          // Teams refusing the account itself (403: no license, guest not redeemed) ends the sign-in.
-          throw new AuthenticationError(err.status === 403 ? "sign_in_denied" : err.code, sentence, {
-            status: err.status,
-            ...(err.request ? { request: err.request } : {}),
-            ...(err.requestId ? { requestId: err.requestId } : {}),
-            ...(err.serviceCode !== undefined ? { serviceCode: err.serviceCode } : {}),
-            ...(err.body !== undefined ? { body: err.body } : {}),
-          });
-        }
-      }
-      throw err;
-    }
-    const parsed = parseAuthzResponse(body, this.#o.now());
+    const parsed = await authzExchange(this.#transport, s.baseUrl, profile, this.#o.now);
     this.#o.redactor.addSecret(parsed.token);
     const current = this.#check(generation);
     current.skype = {
@@ -331,7 +226,7 @@ export class TokenManager implements TokenSource {
     // Asked on every send: decode the skypetoken only when it or the account changed.
     const cached = this.#identityCache;
     if (cached && cached.skype === sk && cached.account === s.account && cached.session === s) return cached.identity;
-    const identity = this.#buildIdentity(s, sk);
+    const identity = buildIdentity(s, sk);
     this.#identityCache = { session: s, skype: sk, account: s.account, identity };
     return identity;
   }
@@ -339,21 +234,6 @@ export class TokenManager implements TokenSource {
   #identityCache:
     | { session: Session; skype: NonNullable<Session["skype"]>; account: Session["account"]; identity: Identity }
     | undefined;
-
-  #buildIdentity(s: Session, sk: NonNullable<Session["skype"]>): Identity {
-    const claims = skypeTokenClaims(sk.token);
-    const skypeId = sk.skypeId ?? (typeof claims?.skypeid === "string" ? claims.skypeid : undefined);
-    const mri = skypeId ? mriFromSkypeId(skypeId) : s.account.oid ? orgidMri(s.account.oid) : undefined;
-    if (!mri) throw new ProtocolError("The skypetoken does not name the signed-in user (no skypeid claim).");
-    const email = s.account.username ?? sk.signinName;
-    return {
-      mri,
-      displayName: s.account.name ?? email ?? mri,
-      tenantId: s.tenantId ?? (typeof claims?.tid === "string" ? claims.tid : undefined),
-      kind: s.kind,
-      email,
-    };
-  }
 
   middleTierAudience(): string {
     const s = this.#require();

@@ -40,6 +40,8 @@ export async function createListener(host: RealtimeHost, options: RealtimeOption
         epid: await host.endpointId(),
         skypeToken: () => host.skypeToken(),
         bearer: () => host.accessToken(kind === "consumer" ? CONSUMER_SPACES_SCOPE : AUDIENCES.spaces),
+        flow: options.flow ?? "v4a",
+        ic3Bearer: () => host.accessToken(kind === "consumer" ? CONSUMER_SPACES_SCOPE : AUDIENCES.ic3),
       },
       chat: host.chat,
       sentIds: host.chat.writer.sentIds,

@@ -150,7 +150,7 @@ export class RealtimeListener {
   }
 
   #scheduleRegistration(session: TrouterSession): void {
-    const ttlMs = this.#timings.registrationTtlSec * 1000;
+    const ttlMs = session.registrationTtlSec * 1000;
     const at = Math.max(ttlMs / 2, ttlMs - 60_000);
     this.#later(at, () => {
       if (this.#session !== session || session.socket.closed || this.#stopped) return;
@@ -350,7 +350,7 @@ export class RealtimeListener {
     session?.close();
     this.#setState("closed", "stopped");
     try {
-      await unregister({ ...this.#deps.session, timings: this.#timings });
+      await unregister({ ...this.#deps.session, timings: this.#timings }, session?.registrar || undefined);
     } catch (err) {
       this.#deps.logger?.warn(`realtime: could not delete the registration (${(err as Error)?.message ?? err})`);
     }

@@ -3,12 +3,17 @@
  * `user.authenticate` → `user.activity` → `trouter.connected`, and the registrar calls (§7.8).
  * Credentials go only to the configured Trouter/registrar roots and Trouter's own socket hosts.
  */
+import { randomUUID } from "node:crypto";
 import {
   type AllocateResponse,
   buildChatRegistration,
+  type ConnectParams,
+  modernConnectParams,
+  modernConnectQuery,
   PUSH_ROOTS,
   parseAllocateResponse,
   parseHandshake,
+  parseModernConnected,
   REGISTRAR_PATH,
   TROUTER_HOST_SUFFIXES,
   TROUTER_PATHS,
@@ -58,6 +63,13 @@ export interface SessionDeps {
   skypeToken(stale?: string): Promise<string>;
   /** The bearer token `user.authenticate` carries (Skype Spaces audience). */
   bearer(): Promise<string>;
+  /**
+   * Which connect flow (§7.1, §7.10): `"v4a"` allocates first (`/v4/a`, X-Skypetoken); `"v4c"`
+   * opens `/v4/c` at once, authenticates and registers with the IC3 bearer only. @default "v4a"
+   */
+  flow?: "v4a" | "v4c";
+  /** The IC3 bearer the `/v4/c` flow authenticates and registers with. */
+  ic3Bearer?(): Promise<string>;
   timings: SocketTimings & { connectTimeoutMs: number; registrationTtlSec: number };
 }
 
@@ -90,6 +102,8 @@ async function call(
   return res;
 }
 
+type SessionHandlers = Omit<SocketHandlers, "onEvent"> & { onEvent(name: string, args: unknown[]): void };
+
 export class TrouterSession {
   allocation!: AllocateResponse;
   socket!: TrouterSocket;
@@ -102,12 +116,20 @@ export class TrouterSession {
     return this.allocation.surl;
   }
 
+  /** The registrar this session registers with: the roots', or the one `/v4/c` named. */
+  registrar = "";
+
+  /** The registrar TTL: `/v4/c` registrations last an hour (§7.10). */
+  get registrationTtlSec(): number {
+    const ttl = this.deps.timings.registrationTtlSec;
+    return this.deps.flow === "v4c" ? Math.min(ttl, 3600) : ttl;
+  }
+
   /** Runs the whole connect sequence; resolves once `trouter.connected` arrived. */
-  async open(
-    handlers: Omit<SocketHandlers, "onEvent"> & { onEvent(name: string, args: unknown[]): void },
-    connectionNumber: number,
-  ): Promise<void> {
+  async open(handlers: SessionHandlers, connectionNumber: number): Promise<void> {
     const d = this.deps;
+    this.registrar = d.roots.registrar;
+    if (d.flow === "v4c") return this.#openModern(handlers, connectionNumber);
     const skype = await d.skypeToken();
     const res = await call(
       d,
@@ -138,6 +160,64 @@ export class TrouterSession {
     const { sid } = parseHandshake(text);
     const wsUrl = `${socketio.replace(/^http/, "ws")}${TROUTER_PATHS.websocket}${sid}?${query}`;
     if (!trustedPushUrl(socketio, d.roots)) throw new ProtocolError("Trouter handed out a host that is not Trouter's.");
+    this.connected = await this.#socket(
+      wsUrl,
+      { "X-Skypetoken": skype },
+      `Bearer ${await d.bearer()}`,
+      allocation.connectparams,
+      handlers,
+    );
+  }
+
+  /** `/v4/c` (§7.10): the WebSocket at once; `trouter.connected` hands over surl and registrar. */
+  async #openModern(handlers: SessionHandlers, connectionNumber: number): Promise<void> {
+    const d = this.deps;
+    if (!d.ic3Bearer) throw new ProtocolError("The /v4/c flow needs an IC3 token.");
+    const query = modernConnectQuery({
+      epid: d.epid,
+      connectionNumber: `${Date.now()}_${connectionNumber}`,
+      correlationId: randomUUID(),
+    });
+    const wsUrl = `${d.roots.trouter.replace(/^http/, "ws")}${TROUTER_PATHS.connect}?${query}`;
+    const cp = modernConnectParams(d.epid, Date.now());
+    const args = await this.#socket(
+      wsUrl,
+      { Origin: "https://teams.cloud.microsoft" },
+      `Bearer ${await d.ic3Bearer()}`,
+      cp,
+      handlers,
+    );
+    const connected = parseModernConnected(args);
+    if (!connected) {
+      this.socket.close("no surl");
+      throw new ProtocolError("Trouter's /v4/c connection named no push URL.");
+    }
+    for (const url of [connected.surl, connected.registrarUrl ?? d.roots.registrar]) {
+      if (!trustedPushUrl(url, d.roots)) {
+        this.socket.close("untrusted host");
+        throw new ProtocolError("Trouter handed out a host that is not Trouter's.");
+      }
+    }
+    this.registrar = connected.registrarUrl ?? d.roots.registrar;
+    this.connected = args;
+    this.allocation = {
+      socketio: d.roots.trouter,
+      surl: connected.surl,
+      url: connected.surl,
+      ttl: connected.ttl ?? "",
+      connectparams: connected.connectparams ?? cp,
+    };
+  }
+
+  /** WebSocket → `1::` → `user.authenticate` + `user.activity` → `trouter.connected` (its args). */
+  async #socket(
+    wsUrl: string,
+    headers: Record<string, string>,
+    authorization: string,
+    connectparams: ConnectParams,
+    handlers: SessionHandlers,
+  ): Promise<Record<string, unknown>> {
+    const d = this.deps;
     let resolveConnected!: (args: Record<string, unknown>) => void;
     const connected = new Promise<Record<string, unknown>>((r) => {
       resolveConnected = r;
@@ -151,7 +231,7 @@ export class TrouterSession {
     let up = false;
     this.socket = new TrouterSocket(
       wsUrl,
-      { headers: { "X-Skypetoken": skype }, agent: proxyAgentFor(wsUrl, d.env) },
+      { headers, agent: proxyAgentFor(wsUrl, d.env) },
       {
         onEvent: (name, args) => {
           if (name === "trouter.connected") resolveConnected((args[0] ?? {}) as Record<string, unknown>);
@@ -166,13 +246,12 @@ export class TrouterSession {
     let timer: NodeJS.Timeout | undefined;
     try {
       await this.socket.ready(d.timings.connectTimeoutMs);
-      const bearer = await d.bearer();
       void this.socket.emit(
         "user.authenticate",
         [
           {
-            headers: { "X-Ms-Test-User": "False", Authorization: `Bearer ${bearer}`, "X-MS-Migration": "True" },
-            connectparams: allocation.connectparams,
+            headers: { "X-Ms-Test-User": "False", Authorization: authorization, "X-MS-Migration": "True" },
+            connectparams,
           },
         ],
         false,
@@ -184,8 +263,9 @@ export class TrouterSession {
           d.timings.connectTimeoutMs,
         );
       });
-      this.connected = await Promise.race([connected, closed, timeout]);
+      const args = await Promise.race([connected, closed, timeout]);
       up = true;
+      return args;
     } catch (err) {
       this.socket.close("connect failed");
       throw err instanceof TeamsError
@@ -203,13 +283,13 @@ export class TrouterSession {
       epid: d.epid,
       surl: this.surl,
       consumer: d.kind === "consumer",
-      ttl: d.timings.registrationTtlSec,
+      ttl: this.registrationTtlSec,
     });
     const res = await call(
       d,
       "POST",
-      d.roots.registrar,
-      { "X-Skypetoken": await d.skypeToken(), "Content-Type": "application/json" },
+      this.registrar,
+      { ...(await registrarAuth(d)), "Content-Type": "application/json" },
       JSON.stringify(body),
     );
     await res.body?.cancel();
@@ -221,11 +301,15 @@ export class TrouterSession {
   }
 }
 
+/** How the registrar is called: X-Skypetoken, or the IC3 bearer only for `/v4/c` (§7.10). */
+async function registrarAuth(d: SessionDeps): Promise<Record<string, string>> {
+  if (d.flow === "v4c" && d.ic3Bearer) return { Authorization: `Bearer ${await d.ic3Bearer()}` };
+  return { "X-Skypetoken": await d.skypeToken() };
+}
+
 /** Deletes the registration (stop / sign-out): any status but 202 is only logged. */
-export async function unregister(deps: SessionDeps): Promise<void> {
-  const res = await call(deps, "DELETE", `${deps.roots.registrar}/${encodeURIComponent(deps.epid)}`, {
-    "X-Skypetoken": await deps.skypeToken(),
-  });
+export async function unregister(deps: SessionDeps, registrar = deps.roots.registrar): Promise<void> {
+  const res = await call(deps, "DELETE", `${registrar}/${encodeURIComponent(deps.epid)}`, await registrarAuth(deps));
   await res.body?.cancel();
   if (res.status !== 202) deps.logger?.warn(`trouter: the registrar answered ${res.status} to the delete`);
 }

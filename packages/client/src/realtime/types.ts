@@ -77,4 +77,10 @@ export interface RealtimeOptions {
    * @default the cloud's (real hosts; `<TEAMS_BASE_URL>/trouter` for the emulator)
    */
   roots?: { trouter: string; registrar: string };
+  /**
+   * Trouter's connect flow: the classic allocate first (`/v4/a`, §7.1), or the modern `/v4/c`
+   * (§7.10: no allocate, IC3 bearer, the surl and registrar arrive with `trouter.connected`).
+   * @default "v4a"
+   */
+  flow?: "v4a" | "v4c";
 }

@@ -8,18 +8,12 @@ import {
   buildReplyQuote,
   escapeHtml,
   insertMentions,
+  looksLikeHtml,
   type MentionPerson,
   textToHtml,
 } from "@teams-api/protocol";
 
 export type MentionInput = MentionPerson;
-
-/** True when content is already Teams HTML rather than text the user typed. */
-export function looksLikeHtml(content: string): boolean {
-  return /^\s*<(p|div|span|b|strong|i|em|u|s|a|ul|ol|blockquote|pre|code|h[1-6]|table|img|br|readonly|at)\b[^>]*>/i.test(
-    content,
-  );
-}
 
 /** Typed text (light markdown) → HTML; `@Name` of each mentioned person becomes a mention, missing ones are prepended. */
 export function composeText(
@@ -44,4 +38,4 @@ export function composeHtml(
   return { html: built.html, mentions: built.properties.mentions };
 }
 
-export { buildReplyQuote, escapeHtml };
+export { buildReplyQuote, escapeHtml, looksLikeHtml };

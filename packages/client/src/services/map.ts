@@ -72,7 +72,11 @@ export function messageProperties(wire: WireMessage): WireMessageProperties {
 }
 
 function reactionsFrom(props: WireMessageProperties): Reaction[] {
-  return summarizeReactions(props.emotions).map((r) => ({ key: r.key, count: r.count, users: r.users }));
+  return summarizeReactions(props.emotions).map((r) => ({
+    key: r.key,
+    count: r.count,
+    users: r.users.map((mri) => ({ mri, displayName: "" })),
+  }));
 }
 
 function mentionsFrom(props: WireMessageProperties): Person[] {
@@ -253,7 +257,7 @@ export function toMember(wire: unknown): ConversationMember | undefined {
   return {
     mri: wire["id"],
     role: typeof wire["role"] === "string" ? wire["role"] : "User",
-    ...(name ? { displayName: name } : {}),
+    displayName: name ?? "",
   };
 }
 
@@ -292,6 +296,7 @@ export function toHorizons(wire: unknown): ConsumptionHorizon[] {
     const p = parseHorizon(h["consumptionhorizon"]);
     out.push({
       mri: h["id"],
+      displayName: "",
       ...(p.messageId ? { messageId: p.messageId } : {}),
       ...(p.readAt !== undefined ? { readAt: new Date(p.readAt) } : {}),
     });

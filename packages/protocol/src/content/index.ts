@@ -50,7 +50,7 @@ export {
   formatCallDuration,
   parseCallEvent,
 } from "./system.js";
-export { textToHtml } from "./text-to-html.js";
+export { looksLikeHtml, textToHtml } from "./text-to-html.js";
 export {
   type CallActivityEvent,
   type ConsumptionHorizonEvent,

@@ -16,6 +16,13 @@ const SAFE_URL = /^(?:https?:\/\/|mailto:)[^\s<>"'`\u0000-\u001f\u007f-\u009f]+$
 const LIST_ITEM = /^([ \t]*)([-*+]|\d{1,9}[.)])[ \t]+(\S.*)$/;
 const FENCE = /^[ \t]{0,3}(`{3,}|~{3,})[ \t]*([^`\s]*)[ \t]*$/;
 
+/** True when content is already Teams HTML (starts with a tag Teams sends) rather than text a person typed. */
+export function looksLikeHtml(content: string): boolean {
+  return /^\s*<(p|div|span|b|strong|i|em|u|s|a|ul|ol|blockquote|pre|code|h[1-6]|table|img|br|readonly|at)\b[^>]*>/i.test(
+    content,
+  );
+}
+
 /**
  * Converts plain text to Teams HTML: `**bold**`, `*italic*`/`_italic_`, `~~strike~~`, `` `code` ``,
  * fenced ``` blocks → `<pre><code>`, `[text](url)` and bare http(s) URLs → `<a href>`,

@@ -81,6 +81,53 @@ export function trouterQuery(options: {
   return q;
 }
 
+/**
+ * The `/v4/c` WebSocket query (§7.10): no allocate; `tc`, `timeout`, `epid`, empty `ccid`, `dom`,
+ * `cor_id`, `con_num`.
+ */
+export function modernConnectQuery(options: {
+  epid: string;
+  connectionNumber: string;
+  correlationId: string;
+  dom?: string;
+  tc?: Readonly<Record<string, string>>;
+}): URLSearchParams {
+  return new URLSearchParams({
+    tc: JSON.stringify(options.tc ?? TROUTER_TC),
+    timeout: "40",
+    epid: options.epid,
+    ccid: "",
+    dom: options.dom ?? "teams.cloud.microsoft",
+    cor_id: options.correlationId,
+    con_num: options.connectionNumber,
+  });
+}
+
+/** The connectparams a `/v4/c` client builds itself for `user.authenticate` (§7.10). */
+export function modernConnectParams(epid: string, now: number): ConnectParams {
+  return { issuer: "", scae: "1", sig: "", sr: epid, sp: "", se: String(now + 86_400_000), st: String(now) };
+}
+
+/** What `/v4/c`'s `trouter.connected` hands over (§7.6, §7.10); undefined when it lacks the surl. */
+export function parseModernConnected(
+  args: unknown,
+): { surl: string; registrarUrl?: string; ttl?: string | number; connectparams?: ConnectParams } | undefined {
+  if (!isJsonObject(args) || typeof args.surl !== "string" || !/^https?:\/\//.test(args.surl)) return undefined;
+  const out: { surl: string; registrarUrl?: string; ttl?: string | number; connectparams?: ConnectParams } = {
+    surl: args.surl,
+  };
+  if (typeof args.registrarUrl === "string" && /^https?:\/\//.test(args.registrarUrl))
+    out.registrarUrl = args.registrarUrl;
+  if (typeof args.ttl === "string" || typeof args.ttl === "number") out.ttl = args.ttl;
+  if (isJsonObject(args.connectparams)) {
+    const cp: Record<string, string> = {};
+    for (const [k, v] of Object.entries(args.connectparams))
+      if (typeof v === "string" || typeof v === "number") cp[k] = String(v);
+    if (cp.sr) out.connectparams = cp as ConnectParams;
+  }
+  return out;
+}
+
 /** Trouter's `3:::` request to the client (§7.7). */
 export interface TrouterRequest {
   id: number;

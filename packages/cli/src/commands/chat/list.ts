@@ -32,7 +32,10 @@ export const KIND_LABELS: Readonly<Record<string, string>> = {
 
 export async function run(app: App, opts: ChatsOptions): Promise<Conversation[]> {
   const convs = await app.out.spin("Loading chats…", app.conversations(opts.count));
-  app.listings.saveChats(convs.map((c) => c.id));
+  app.listings.saveChats(
+    convs.map((c) => c.id),
+    convs.map((c) => c.title),
+  );
   if (app.out.json) {
     app.out.printJson(convs.map((c, i) => conversationJson(c, i + 1)));
     return convs;

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { Message } from "teams-api";
 import type { App } from "../../app.js";
 import { messageJson } from "../../render/json.js";
-import { messageLines, mrisToName } from "../../render/messages.js";
+import { messageLines } from "../../render/messages.js";
 import { oneLine } from "../../render/sanitize.js";
 import { type AppFor, parseCount } from "../types.js";
 
@@ -23,49 +23,39 @@ export function register(program: Command, appFor: AppFor): void {
     });
 }
 
-/** The newest `count` messages of a chat, oldest first, with every name they mention resolved. */
-export async function loadMessages(
-  app: App,
-  conversationId: string,
-  count: number,
-  signal?: AbortSignal,
-): Promise<{ messages: Message[]; name: (mri: string) => string; selfMri: string }> {
-  const client = await app.session();
-  const opts = signal ? { signal } : {};
-  const newestFirst = await client.chat.getMessages(conversationId, { count, ...opts });
-  const messages = [...newestFirst].reverse();
-  client.names.rememberMessages(messages);
-  const [names, me] = await Promise.all([client.names.displayNames(mrisToName(messages)), client.whoami()]);
-  return { messages, name: (mri) => names.get(mri) ?? client.names.peek(mri), selfMri: me.mri };
-}
-
+/**
+ * One library call — the newest messages with every person in them already named — then rendering.
+ * The header's title comes from the last `teams chats` listing; only a chat not in it costs a lookup.
+ */
 export async function run(app: App, opts: MessagesOptions): Promise<Message[]> {
   const id = await app.chatId(opts.chat);
-  const { messages, name, selfMri } = await app.out.spin("Loading messages…", loadMessages(app, id, opts.count));
+  const client = await app.session();
+  const newestFirst = await app.out.spin("Loading messages…", client.chat.getMessages(id, { count: opts.count }));
+  const messages = [...newestFirst].reverse();
   app.listings.saveMessages(
     id,
     messages.map((m) => m.id),
   );
   if (app.out.json) {
-    app.out.printJson(messages.map((m, i) => messageJson(m, name, i + 1)));
+    app.out.printJson(messages.map((m, i) => messageJson(m, i + 1)));
     return messages;
   }
   if (messages.length === 0) {
     app.out.status("No messages yet.");
     return messages;
   }
-  const client = await app.session();
-  const conv = await client.chat.getConversationDetails(id).catch(() => undefined);
-  if (conv) {
-    const title = await client.names.conversationTitle(conv);
-    app.out.line(app.out.c.bold(`─── ${oneLine(title)} ───`));
-  }
-  for (const line of messageLines(messages, name, {
-    colors: app.out.c,
-    width: process.stdout.columns ?? 100,
-    selfMri,
-  })) {
-    app.out.line(line);
-  }
+  const title = await chatTitle(app, id);
+  if (title) app.out.line(app.out.c.bold(`─── ${oneLine(title)} ───`));
+  const selfMri = (await client.whoami()).mri;
+  for (const line of messageLines(messages, { colors: app.out.c, width: app.out.width, selfMri })) app.out.line(line);
   return messages;
+}
+
+/** The chat's title as the last listing showed it, else from the service ("" when it cannot say). */
+async function chatTitle(app: App, id: string): Promise<string> {
+  const listed = app.listings.read().titles[id];
+  if (listed) return listed;
+  const client = await app.session();
+  const details = await client.chat.getConversationDetails(id).catch(() => undefined);
+  return details?.title ?? "";
 }

@@ -116,7 +116,7 @@ export function eventJson(e: RealtimeEvent, names: WatchNames): Record<string, u
         arrivedAt: m.arrivedAt.toISOString(),
         ...(m.editedAt ? { editedAt: m.editedAt.toISOString() } : {}),
         isDeleted: m.isDeleted,
-        reactions: m.reactions.map((x) => ({ key: x.key, count: x.count, users: x.users.map(person) })),
+        reactions: m.reactions.map((x) => ({ key: x.key, count: x.count, users: x.users.map((u) => person(u.mri)) })),
         ...(r ? { reactedBy: person(r.mri), reaction: r.key } : {}),
         replayed: e.replayed,
       };

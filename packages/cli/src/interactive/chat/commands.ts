@@ -57,17 +57,35 @@ function ownMessageArg(
   return a;
 }
 
+/**
+ * A command on message N (`/reply N …`): finds message N — with `own`, only the user's own — and
+ * says why not when it cannot, before `act` runs.
+ */
+function onMessage(
+  name: string,
+  args: string,
+  help: string,
+  spec: { own: boolean; act(view: ChatView, target: { message: Message; text: string }): Promise<void> | void },
+): Command {
+  const usage = `/${name} ${args}`;
+  return {
+    name,
+    args,
+    help,
+    async run(v, rest) {
+      const target = spec.own ? ownMessageArg(v, rest, usage, name) : messageArg(v, rest, usage);
+      if (target) await spec.act(v, target);
+    },
+  };
+}
+
 export const COMMANDS: Command[] = [
   { name: "help", args: "", help: "this list", run: (v) => showHelp(v) },
   { name: "back", args: "", help: "return to the previous menu (also Ctrl+C on an empty line)", run: (v) => v.back() },
   { name: "refresh", args: "", help: "reload the newest messages", run: (v) => v.refresh() },
-  {
-    name: "reply",
-    args: "N [text]",
-    help: "reply to message N (without text: the next message you send is the reply)",
-    async run(v, rest) {
-      const a = messageArg(v, rest, "/reply N [text]");
-      if (!a) return;
+  onMessage("reply", "N [text]", "reply to message N (without text: the next message you send is the reply)", {
+    own: false,
+    async act(v, a) {
       if (a.message.isSystem) {
         v.ui.notice("That is a system message; it cannot be replied to.", "warn");
         return;
@@ -75,60 +93,52 @@ export const COMMANDS: Command[] = [
       if (a.text.trim()) await v.send(a.text, a.message.id);
       else v.mode = { kind: "reply", message: a.message };
     },
-  },
-  {
-    name: "edit",
-    args: "N [text]",
-    help: "change your message N (without text: edit it in the input line)",
-    async run(v, rest) {
-      const a = ownMessageArg(v, rest, "/edit N [text]", "edit");
-      if (!a) return;
+  }),
+  onMessage("edit", "N [text]", "change your message N (without text: edit it in the input line)", {
+    own: true,
+    async act(v, a) {
       if (a.text.trim()) await v.edit(a.message, a.text);
       else {
         v.mode = { kind: "edit", message: a.message };
         v.input.set(a.message.text);
       }
     },
-  },
-  {
-    name: "delete",
-    args: "N",
-    help: "delete your message N",
-    async run(v, rest) {
-      const a = ownMessageArg(v, rest, "/delete N", "delete");
-      if (!a) return;
-      await attempt(
+  }),
+  onMessage("delete", "N", "delete your message N", {
+    own: true,
+    act: (v, a) =>
+      attempt(
         v,
         "Deleting…",
         (signal) => v.ctx.client.chat.deleteMessage(v.conv.id, a.message.id, { signal }),
         "Deleted.",
-      );
+      ),
+  }),
+  onMessage(
+    "react",
+    "N <emoji or name>",
+    "react to message N: 👍 like, ❤️ heart, 😆 laugh, 😮 surprised, 😢 sad, 😡 angry, or any emoji",
+    {
+      own: false,
+      async act(v, a) {
+        if (!a.text.trim()) {
+          v.ui.notice("Name the reaction: /react N 👍 (or like, heart, 🔥…)", "warn");
+          return;
+        }
+        const key = reactionKeyFromInput(a.text);
+        if (key === undefined) {
+          v.ui.notice("That is not a reaction: use an emoji, or like, heart, laugh, surprised, sad, angry", "warn");
+          return;
+        }
+        await attempt(
+          v,
+          "Reacting…",
+          (signal) => v.ctx.client.chat.addReaction(v.conv.id, a.message.id, key, { signal }),
+          `Reacted ${oneLine(reactionLabel(key))}.`,
+        );
+      },
     },
-  },
-  {
-    name: "react",
-    args: "N <emoji or name>",
-    help: "react to message N: 👍 like, ❤️ heart, 😆 laugh, 😮 surprised, 😢 sad, 😡 angry, or any emoji",
-    async run(v, rest) {
-      const a = messageArg(v, rest, "/react N <emoji or name>");
-      if (!a) return;
-      if (!a.text.trim()) {
-        v.ui.notice("Name the reaction: /react N 👍 (or like, heart, 🔥…)", "warn");
-        return;
-      }
-      const key = reactionKeyFromInput(a.text);
-      if (key === undefined) {
-        v.ui.notice("That is not a reaction: use an emoji, or like, heart, laugh, surprised, sad, angry", "warn");
-        return;
-      }
-      await attempt(
-        v,
-        "Reacting…",
-        (signal) => v.ctx.client.chat.addReaction(v.conv.id, a.message.id, key, { signal }),
-        `Reacted ${oneLine(reactionLabel(key))}.`,
-      );
-    },
-  },
+  ),
   {
     name: "members",
     args: "",

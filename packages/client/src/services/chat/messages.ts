@@ -6,7 +6,7 @@
 import { CHAT_PATHS, DEFAULT_MESSAGES_VIEW } from "@teams-api/protocol";
 import { NotFoundError } from "../../errors.js";
 import type { RequestOptions } from "../../http/types.js";
-import type { Message } from "../../models.js";
+import type { Message, Person } from "../../models.js";
 import { messageProperties, messageText, toMessage } from "../map.js";
 import { requestOptions } from "../util.js";
 import { checkConversationId, checkCount, checkMessageId } from "./checks.js";
@@ -106,7 +106,11 @@ export class Messages {
     return found;
   }
 
-  /** Adds names the service left out and renders system lines with real names, in one batched lookup. */
+  /**
+   * Resolves every person the messages show — senders the service left unnamed, the people who
+   * reacted, those mentioned, those an activity line names — in one batched lookup, and renders
+   * system lines with real names. After this no `Person` in the messages has an empty name.
+   */
   async decorate(messages: Message[]): Promise<Message[]> {
     const names = this.#core.names;
     names.rememberMessages(messages);
@@ -115,15 +119,18 @@ export class Messages {
       if (!m.from.displayName && m.from.mri && !m.isSystem) needed.add(m.from.mri);
       if (m.activity && "initiator" in m.activity && m.activity.initiator) needed.add(m.activity.initiator);
       if (m.activity && "members" in m.activity) for (const t of m.activity.members) needed.add(t.mri);
+      for (const r of m.reactions) for (const u of r.users) if (!names.has(u.mri)) needed.add(u.mri);
     }
     const resolved = needed.size ? await names.displayNames(needed) : new Map<string, string>();
+    const person = (p: Person): Person =>
+      p.displayName || !p.mri ? p : { mri: p.mri, displayName: resolved.get(p.mri) ?? names.peek(p.mri) };
     // Activity lines get "" for people nobody could name, so they use the name their event carries.
     const knownName = (mri: string): string => (names.has(mri) ? names.peek(mri) : "");
     return messages.map((m) => {
-      let out = m;
-      if (!m.from.displayName && m.from.mri && !m.isSystem) {
-        out = { ...out, from: { ...m.from, displayName: resolved.get(m.from.mri) ?? names.peek(m.from.mri) } };
-      }
+      let out: Message = { ...m, mentions: m.mentions.map(person) };
+      if (!m.isSystem) out = { ...out, from: person(m.from) };
+      if (m.reactions.length)
+        out = { ...out, reactions: m.reactions.map((r) => ({ ...r, users: r.users.map(person) })) };
       if (m.isSystem && !m.isDeleted) {
         out = { ...out, text: messageText(m.messageType, m.content, messageProperties(m.raw), false, knownName) };
       }

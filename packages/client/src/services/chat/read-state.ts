@@ -105,7 +105,7 @@ export class ReadState {
     );
   }
 
-  /** Every member's read position. */
+  /** Every member's read position, each member named. */
   async horizons(conversationId: string, options: RequestOptions = {}): Promise<ConsumptionHorizon[]> {
     checkConversationId(conversationId);
     const core = this.#core;
@@ -114,6 +114,9 @@ export class ReadState {
       { method: "GET", url: await core.url(CHAT_PATHS.consumptionHorizons, { threadId }, options) },
       options,
     );
-    return toHorizons(res.body);
+    const horizons = toHorizons(res.body);
+    // Read receipts name people: one batched lookup for everyone in the list.
+    const names = await core.names.displayNames(horizons.map((h) => h.mri));
+    return horizons.map((h) => ({ ...h, displayName: names.get(h.mri) ?? core.names.peek(h.mri) }));
   }
 }

@@ -6,7 +6,6 @@
  * `downloadFile` streams an object's view into a new file under a safe name. Neither holds a whole
  * file in memory. Host: `regionGtms.amsV2` or `ams`; auth: `Authorization: skype_token <token>`.
  */
-import { createReadStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
@@ -27,7 +26,7 @@ import type { RequestOptions, ServiceContext } from "../../http/types.js";
 import type { Attachment, DownloadedFile, Message, SentMessage, UploadedFile } from "../../models.js";
 import { requestOptions } from "../util.js";
 import { checkUploadPath, createUniqueFile, safeFileName } from "./files.js";
-import { counted, type Progress, startingWith, Watchdog } from "./streams.js";
+import { counted, FileBody, type Progress, startingWith, Watchdog } from "./streams.js";
 
 export type { Progress } from "./streams.js";
 
@@ -100,13 +99,15 @@ export class MediaService {
     }
     let total: number | undefined;
     let fileName: string;
-    let open: () => Promise<AsyncIterable<Uint8Array>>;
+    // A path is read by FileBody; a caller's stream through `open`.
+    let path: string | undefined;
+    let open: () => Promise<AsyncIterable<Uint8Array>> = async () => ({ async *[Symbol.asyncIterator]() {} });
     let replayable: boolean;
     if (typeof source === "string") {
       const checked = await checkUploadPath(source);
       total = checked.size;
       fileName = options.fileName ?? checked.name;
-      open = async () => createReadStream(source, { highWaterMark: MEDIA_DEFAULTS.chunkBytes });
+      path = source;
       replayable = true;
     } else {
       if (!options.fileName?.trim()) throw new InvalidArgumentError("Uploading a stream needs options.fileName.");
@@ -152,11 +153,14 @@ export class MediaService {
         // A fresh stream per attempt; a caller's stream cannot be replayed, so it gets one attempt.
         body: async () => {
           sent = 0;
-          return counted(await open(), (n) => {
+          const onBytes = (n: number): void => {
             sent += n;
             watchdog.touch();
             options.onProgress?.({ bytes: sent, ...(total !== undefined ? { total } : {}) });
-          });
+          };
+          // A file reads into reused buffers (no allocation per chunk); a stream as it comes.
+          if (path !== undefined) return new FileBody(path, total ?? 0, MEDIA_DEFAULTS.chunkBytes, onBytes);
+          return counted(await open(), onBytes);
         },
         ...(replayable ? {} : { maxRetries: 0 }),
         signal: watchdog.signal,

@@ -1,5 +1,7 @@
 /** Byte streams for uploads and downloads: counting, peeking the first chunk, an idle watchdog. */
+import { open } from "node:fs/promises";
 import { TimeoutError } from "../../errors.js";
+import { type ReusingBody, WRITE_REUSING } from "../../http/upload.js";
 
 /** How far a transfer got. */
 export interface Progress {
@@ -79,5 +81,56 @@ export class Watchdog {
 
   stop(): void {
     clearTimeout(this.#timer);
+  }
+}
+
+/**
+ * A file as an upload body that reads into a few buffers it reuses (see http/upload.ts): the
+ * library's upload fetch writes it without allocating per chunk. Any other consumer (an injected
+ * `fetch`) iterates it and gets a fresh copy of each chunk.
+ */
+export class FileBody implements ReusingBody, AsyncIterable<Uint8Array> {
+  constructor(
+    readonly path: string,
+    readonly size: number,
+    private readonly chunkBytes: number,
+    private readonly onBytes: (n: number) => void,
+  ) {}
+
+  /** Chunks read into `buffers` in turn; a chunk's buffer is read into again `buffers.length` chunks later. */
+  async *#chunks(buffers: Buffer[]): AsyncGenerator<Uint8Array> {
+    const file = await open(this.path, "r");
+    try {
+      for (let position = 0, i = 0; ; i++) {
+        const buffer = buffers[i % buffers.length]!;
+        // Never past the size announced (Content-Length), should the file grow meanwhile.
+        const want = Math.min(buffer.length, this.size - position);
+        if (want <= 0) return;
+        const { bytesRead } = await file.read(buffer, 0, want, position);
+        if (bytesRead === 0) return;
+        position += bytesRead;
+        this.onBytes(bytesRead);
+        yield buffer.subarray(0, bytesRead);
+      }
+    } finally {
+      await file.close();
+    }
+  }
+
+  async [WRITE_REUSING](write: (chunk: Uint8Array) => Promise<void>): Promise<void> {
+    // The writer has at most two chunks in flight: a third buffer is always free to read into.
+    const buffers = Array.from({ length: 3 }, () => Buffer.allocUnsafeSlow(this.chunkBytes));
+    let previous: Promise<void> | undefined;
+    for await (const chunk of this.#chunks(buffers)) {
+      const done = write(chunk);
+      done.catch(() => {});
+      if (previous) await previous;
+      previous = done;
+    }
+    if (previous) await previous;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    for await (const chunk of this.#chunks([Buffer.allocUnsafeSlow(this.chunkBytes)])) yield Buffer.from(chunk);
   }
 }
