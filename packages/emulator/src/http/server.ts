@@ -35,6 +35,8 @@ export interface RequestListenerOptions {
 
 /** One answered request: what a test counts and a benchmark replays. Header names only, no values. */
 export interface RequestRecord {
+  /** The `Host` the request named (production mode routes by it). */
+  host: string;
   method: string;
   /** Path and query as sent. */
   target: string;
@@ -175,6 +177,7 @@ export function createRequestListener(
       const where = table.mode === "production" ? `${host}${url.pathname}` : url.pathname;
       options.log?.(`${method} ${where} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
       options.onRequest?.({
+        host,
         method,
         target: url.pathname + url.search,
         service: recordedService,
