@@ -228,6 +228,28 @@ describe("production-hosts mode", { timeout: 300_000 }, () => {
     assert.equal(unknown.status, 400, "unknown query parameters are refused");
   });
 
+  it("Trouter allocates on go.trouter… and hands out the socket host of the caller's cloud (§7.2, §7.11)", async () => {
+    const epid = "1f4d2c3b-7a6e-4d5c-9b8a-0e1f2d3c4b5a";
+    for (const [host, login, socket] of [
+      ["go.trouter.teams.microsoft.com", "alice@contoso.com", "https://trouter2-emea-a.trouter.teams.microsoft.com/"],
+      ["go.trouter.skype.com", "grace@outlook.com", "https://trouter2-usce-a.trouter.skype.com/"],
+    ] as const) {
+      const r = await call(emu, "POST", `https://${host}/v4/a?epid=${epid}`, {
+        headers: { "x-skypetoken": skype(login) },
+      });
+      assert.equal(r.status, 200, host);
+      assert.equal(r.json.socketio, socket);
+      assert.ok(String(r.json.surl).startsWith(`${socket}v4/f/`));
+      const handshake = await call(
+        emu,
+        "GET",
+        `${socket}socket.io/1/?${new URLSearchParams({ ...r.json.connectparams, epid }).toString()}`,
+        { headers: { "x-skypetoken": skype(login) } },
+      );
+      assert.equal(handshake.status, 200, `the handshake on ${socket}: ${handshake.text}`);
+    }
+  });
+
   it("the control plane answers only on the emulator's own address", async () => {
     const own = await call(emu, "GET", `${emu.origin}/_emulator/health`);
     assert.equal(own.status, 200);
