@@ -84,20 +84,13 @@ export function sentMessage(res: ApiResponse<unknown>, conversationId: string, c
   }
   const b = res.body as Record<string, unknown> | null | undefined;
   // OriginalArrivalTime is the id; a body `id` may just echo the clientmessageid (§2.8).
-  let ms = b && typeof b === "object" ? msFrom(b["OriginalArrivalTime"]) : undefined;
-  let id = ms !== undefined ? String(ms) : undefined;
-  if (id === undefined) {
-    const location = res.headers.get("location") ?? "";
-    const last = /\/messages\/(\d+)(?:[?#]|$)/.exec(location)?.[1];
-    if (last) {
-      id = last;
-      ms = Number(last);
-    }
-  }
-  if (id === undefined || ms === undefined) {
-    throw new ProtocolError("The chat service accepted the message but did not say its id.");
-  }
-  return { id, clientMessageId, conversationId, arrivalTime: new Date(ms) };
+  const arrival = msFrom(b?.["OriginalArrivalTime"]);
+  const id =
+    arrival !== undefined
+      ? String(arrival)
+      : /\/messages\/(\d+)(?:[?#]|$)/.exec(res.headers.get("location") ?? "")?.[1];
+  if (id === undefined) throw new ProtocolError("The chat service accepted the message but did not say its id.");
+  return { id, clientMessageId, conversationId, arrivalTime: new Date(Number(id)) };
 }
 
 /**
