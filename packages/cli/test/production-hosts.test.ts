@@ -12,7 +12,7 @@
  * address, or the library's second page was not fetched by following `backwardLink`.
  */
 import * as assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,7 +20,7 @@ import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import type { ObservedResponse, RequestRecord } from "@teams-api/emulator";
 import { CLOUDS, PUSH_ROOTS, TROUTER_HOST_SUFFIXES } from "@teams-api/protocol";
-import { findSecret, ROOT, type RunResult, type Sandbox, sandbox } from "./helpers/cli.js";
+import { findSecret, ROOT, type RunResult, runTs, type Sandbox, sandbox } from "./helpers/cli.js";
 
 interface MessageRow {
   number: number;
@@ -241,29 +241,5 @@ async function roundTrip(
 /** The library fixture in a child process with the given environment (password on stdin). */
 function library(sb: Sandbox, env: NodeJS.ProcessEnv, user: string, chat: string): Promise<RunResult> {
   const script = join(ROOT, "packages", "cli", "test", "fixtures", "library-run.ts");
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", script, user, chat], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  return new Promise((resolve, reject) => {
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`library run did not finish in time: ${stderr.slice(0, 500)}`));
-    }, 180_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(`${sb.emulator.password}\n`);
-  });
+  return runTs(script, [user, chat], { env, input: `${sb.emulator.password}\n`, timeoutMs: 180_000 });
 }
