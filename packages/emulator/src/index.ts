@@ -6,5 +6,6 @@ export type { FaultSpec } from "./http/faults.js";
 export type { ObservedResponse, RequestRecord } from "./http/server.js";
 export { DEMO_PASSWORD, type Tenant, type User } from "./state/directory.js";
 export { DEMO_CHAT_IDS } from "./state/seed.js";
+export { prng } from "./state/seed-writer.js";
 export { approveDeviceCode, signInByForm, webAppRefreshToken } from "./testing.js";
 export { loopbackRegionGtms, productionRegionGtms } from "./urls.js";
