@@ -3,7 +3,7 @@ export { DEFAULT_VARIANTS } from "./context.js";
 export { DEFAULT_EMULATOR_PORT, type Emulator, type EmulatorOptions, startEmulator } from "./emulator.js";
 export { PRODUCTION_HOSTNAMES } from "./hosts.js";
 export type { FaultSpec } from "./http/faults.js";
-export type { RequestRecord } from "./http/server.js";
+export type { ObservedResponse, RequestRecord } from "./http/server.js";
 export { DEMO_PASSWORD, type Tenant, type User } from "./state/directory.js";
 export { DEMO_CHAT_IDS } from "./state/seed.js";
 export { prng } from "./state/seed-writer.js";

@@ -312,3 +312,36 @@ describe("sanitizeTerminalText: the edges of every range it treats specially (mu
     }
   });
 });
+
+describe("sanitizeTerminalText: the byte ranges of escape sequences, edge by edge (mutation gaps)", () => {
+  const cases: Array<[string, string]> = [
+    // ESC + intermediate: space and "/" are the edges; then a final byte.
+    ["a\x1b b", "a"],
+    ["a\x1b/Bb", "ab"],
+    // ESC + final: "0" and "~" are the edges of the final bytes.
+    ["a\x1b0b", "ab"],
+    ["a\x1b~b", "ab"],
+    // ESC + ESC: the first is dropped, the second starts a sequence; ESC + line feed keeps it.
+    ["a\x1b\x1b[31mb", "ab"],
+    ["a\x1b\nb", "a\nb"],
+    // Intermediates after intermediates up to "/", then "0" or "~" ends it.
+    ["a\x1b(/Bb", "ab"],
+    ["a\x1b(0b", "ab"],
+    ["a\x1b(~b", "ab"],
+    // CSI finals "@" and "~" (ESC [ 2 ~ is the Insert key).
+    ["a\x1b[1@b", "ab"],
+    ["a\x1b[2~b", "ab"],
+    // ST ends a string; the text right after it survives.
+    ["a\x1b]0;t\x1b\\\\b", "a\\b"],
+    ["a\x1bPq\x1b\\b", "ab"],
+    // Surrogate pairs at the edges of the low range, and a high one before a non-surrogate.
+    ["a\ud800\udc00b", "a\ud800\udc00b"],
+    ["a\udbff\udfffb", "a\udbff\udfffb"],
+    ["a\ud800\ue000b", "a\ufffd\ue000b"],
+  ];
+  for (const [input, expected] of cases) {
+    it(`${JSON.stringify(input)} → ${JSON.stringify(expected)}`, () => {
+      assert.equal(sanitizeTerminalText(input), expected);
+    });
+  }
+});
