@@ -1,13 +1,12 @@
 import { PassThrough, Writable } from "node:stream";
 import { startEmulator } from "@teams-api/emulator";
 import { DEFAULT_MESSAGES_VIEW } from "@teams-api/protocol";
-import { TeamsClient } from "teams-api";
 import { App } from "../packages/cli/src/app.js";
 import { ChatView, PAGE_SIZE } from "../packages/cli/src/interactive/chat/view.js";
 import { Term } from "../packages/cli/src/interactive/term.js";
 import { Ui } from "../packages/cli/src/interactive/ui.js";
 import { colors } from "../packages/cli/src/render/colors.js";
-import { alternate, type Benchmark } from "./lib.js";
+import { alternate, type Benchmark, signedInBench } from "./lib.js";
 
 const MESSAGES = 5000;
 
@@ -29,19 +28,11 @@ const bench: Benchmark = {
   async run({ runs }) {
     const emulator = await startEmulator({ port: 0 });
     try {
-      const alice = emulator.users.find((u) => u.login === "alice@contoso.com")!;
+      const { user: alice, client, skypeToken: token, messagesUrl } = await signedInBench(emulator);
       const bob = emulator.users.find((u) => u.login === "bob@contoso.com")!;
-      const client = new TeamsClient({
-        cloud: "emulator",
-        loginUrl: emulator.loginUrl,
-        baseUrl: emulator.baseUrl,
-        tokenStore: false,
-      });
-      await client.signInWithPassword(alice.login, emulator.password);
       const me = await client.whoami();
       const chat = await client.chat.createChat([bob.mri], { topic: "Five thousand" });
-      const { token } = emulator.context.tokens.mintSkypeToken(alice);
-      const base = `${emulator.context.regionGtms("enterprise").chatService}/v1/users/ME/conversations/${encodeURIComponent(chat.id)}/messages`;
+      const base = messagesUrl(chat.id);
       const headers = { Authentication: `skypetoken=${token}`, "Content-Type": "application/json" };
       for (let i = 0; i < MESSAGES; i += 10) {
         await Promise.all(

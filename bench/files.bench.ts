@@ -6,8 +6,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { DEMO_CHAT_IDS, startEmulator } from "@teams-api/emulator";
 import { AMS_PATHS, amsSkypeTokenAuthorization } from "@teams-api/protocol";
-import { TeamsClient } from "teams-api";
-import { alternate, type Benchmark, median } from "./lib.js";
+import { alternate, type Benchmark, median, signedInBench } from "./lib.js";
 
 const SIZE = 100 * 1024 * 1024;
 
@@ -19,14 +18,7 @@ const bench: Benchmark = {
     const emulator = await startEmulator({ port: 0 });
     const dir = await mkdtemp(join(tmpdir(), "teams-bench-files-"));
     try {
-      const alice = emulator.users.find((u) => u.login === "alice@contoso.com")!;
-      const client = new TeamsClient({
-        cloud: "emulator",
-        loginUrl: emulator.loginUrl,
-        baseUrl: emulator.baseUrl,
-        tokenStore: false,
-      });
-      await client.signInWithPassword(alice.login, emulator.password);
+      const { client, skypeToken: token } = await signedInBench(emulator);
       const source = join(dir, "payload.bin");
       const chunk = Buffer.alloc(1024 * 1024);
       const out = createWriteStream(source);
@@ -39,7 +31,6 @@ const bench: Benchmark = {
       // The baseline speaks AMS directly with a skypetoken minted for the same user: create the
       // object, PUT the file's bytes (streamed), GET the view into a file — what the library does,
       // minus everything it adds (checks, progress, the message, safe names, the watchdog).
-      const { token } = emulator.context.tokens.mintSkypeToken(alice);
       const auth = amsSkypeTokenAuthorization(token);
       const base = emulator.context.regionGtms("enterprise").ams!;
       const chat = DEMO_CHAT_IDS.projectFalcon;

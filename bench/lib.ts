@@ -1,3 +1,6 @@
+import type { Emulator, User } from "@teams-api/emulator";
+import { CHAT_PATHS, chatPath } from "@teams-api/protocol";
+import { TeamsClient } from "teams-api";
 /** Shared pieces of the benchmark harness: every benchmark compares a subject with a baseline measured in the same run. */
 
 export interface Series {
@@ -59,4 +62,37 @@ export async function alternate(
     }
   }
   return { baselineMs, subjectMs };
+}
+
+/**
+ * A demo user signed in to the emulator through its real sign-in page (no token store), and the
+ * chat-service messages URL of a conversation with a skypetoken minted for the same user: what the
+ * bare baselines send, minus everything the library adds around it.
+ */
+export async function signedInBench(
+  emulator: Emulator,
+  login = "alice@contoso.com",
+): Promise<{
+  user: User;
+  client: TeamsClient;
+  skypeToken: string;
+  messagesUrl: (conversationId: string) => string;
+}> {
+  const user = emulator.users.find((u) => u.login === login)!;
+  const client = new TeamsClient({
+    cloud: "emulator",
+    loginUrl: emulator.loginUrl,
+    baseUrl: emulator.baseUrl,
+    tokenStore: false,
+  });
+  await client.signInWithPassword(user.login, emulator.password);
+  const { token } = emulator.context.tokens.mintSkypeToken(user);
+  // `<chatService>/v1` + the protocol's path template: the URL the library's chat service builds.
+  const v1 = `${emulator.context.regionGtms("enterprise").chatService.replace(/\/+$/, "")}/v1`;
+  return {
+    user,
+    client,
+    skypeToken: token,
+    messagesUrl: (conversationId) => v1 + chatPath(CHAT_PATHS.messages, { conversationId }),
+  };
 }

@@ -4,22 +4,11 @@
  * what a careless client would do: it handles no mentions, quotes, lists, emoji or control
  * characters, so the ratio is the price of rendering correctly and safely.
  */
+import { prng } from "@teams-api/emulator";
 import { htmlToText } from "@teams-api/protocol";
 import { alternate, type Benchmark, median } from "./lib.js";
 
 const MESSAGES = 10_000;
-
-/** mulberry32: a small deterministic PRNG so every run renders the same corpus. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = (
   "the deploy is green again can you review my PR before standup we moved the launch to Thursday " +
@@ -44,7 +33,8 @@ interface Sample {
 }
 
 function corpus(count: number): Sample[] {
-  const r = rng(20240612);
+  // The seed's PRNG (mulberry32), so every run renders the same corpus.
+  const r = prng(20240612);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
   const words = (min: number, max: number): string => {
     const n = min + Math.floor(r() * (max - min + 1));

@@ -1,6 +1,5 @@
 import { startEmulator } from "@teams-api/emulator";
-import { TeamsClient } from "teams-api";
-import { alternate, type Benchmark } from "./lib.js";
+import { alternate, type Benchmark, signedInBench } from "./lib.js";
 
 const SENDS = 2000;
 
@@ -10,19 +9,11 @@ const bench: Benchmark = {
   async run({ runs }) {
     const emulator = await startEmulator({ port: 0 });
     try {
-      const alice = emulator.users.find((u) => u.login === "alice@contoso.com")!;
-      const client = new TeamsClient({
-        cloud: "emulator",
-        loginUrl: emulator.loginUrl,
-        baseUrl: emulator.baseUrl,
-        tokenStore: false,
-      });
-      await client.signInWithPassword(alice.login, emulator.password);
+      const { user: alice, client, skypeToken: token, messagesUrl } = await signedInBench(emulator);
       const conversationId = "48:notes";
       // The baseline speaks the wire protocol with a skypetoken minted for the same user: exactly the
       // request the library sends, minus everything the library adds around it.
-      const { token } = emulator.context.tokens.mintSkypeToken(alice);
-      const url = `${emulator.context.regionGtms("enterprise").chatService}/v1/users/ME/conversations/${encodeURIComponent(conversationId)}/messages`;
+      const url = messagesUrl(conversationId);
       let n = 0;
       const bare = async () => {
         for (let i = 0; i < SENDS; i++) {

@@ -8,12 +8,31 @@
 // reports/mutation/<module>.html and the score is printed at the end. The table of scores and the
 // equivalent mutants are in docs/mutation.md.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const node = `node --conditions=source --import tsx --test --test-timeout=60000 --test-force-exit --test-concurrency=1`;
+
+/**
+ * The command Stryker runs once per mutant in its sandbox. The instrumented source holds every
+ * mutant at once (the active one is chosen by an environment variable), so the module's test files
+ * are bundled once per sandbox with esbuild (next to the first test file, so `import.meta.url`
+ * paths still hold) and each mutant costs one plain `node` start: no tsx, no `--test` child
+ * process. Small property runs: a mutant is caught by the examples or by the first cases.
+ * MUTATION=1 lets a test shrink work that only measures scale (the 1 MB floods), which the
+ * instrumented code would make take minutes per mutant.
+ */
+function testCommand(name, tests) {
+  const bundle = join(dirname(tests[0]), `.mutation-${name}.mjs`);
+  const entry = tests.map((t) => `import "./${t}";`).join(" ");
+  const build =
+    `node_modules/.bin/esbuild --bundle --platform=node --format=esm --external:@napi-rs/* ` +
+    // CommonJS dependencies (ws) call require(); give the ES module bundle one.
+    `'--banner:js=import { createRequire } from "node:module"; const require = createRequire(import.meta.url);' ` +
+    `--conditions=source --log-level=warning --sourcefile=mutation-entry.ts --outfile=${bundle}`;
+  return `(test -f ${bundle} || echo '${entry}' | ${build}) && MUTATION=1 FC_NUM_RUNS=30 node ${bundle}`;
+}
 
 /** Each module: the files mutated and the fast tests that must notice. */
 export const MODULES = {
@@ -50,10 +69,7 @@ for (const name of names) {
   const config = {
     $schema: "./node_modules/@stryker-mutator/core/schema/stryker-schema.json",
     testRunner: "command",
-    // Small property runs: a mutant is either caught by the examples or by the first cases.
-    // MUTATION=1 lets a test shrink work that only measures scale (the 1 MB floods), which the
-    // instrumented code would make take minutes per mutant.
-    commandRunner: { command: `MUTATION=1 FC_NUM_RUNS=100 ${node} ${m.tests.join(" ")}` },
+    commandRunner: { command: testCommand(name, m.tests) },
     mutate: m.mutate,
     concurrency: 1,
     coverageAnalysis: "off",
@@ -64,9 +80,14 @@ for (const name of names) {
     jsonReporter: { fileName: `reports/mutation/${name}.json` },
     tempDirName: ".stryker-tmp",
     cleanTempDir: true,
-    ignorePatterns: ["reports", ".test-output", "**/dist", "bench"],
+    ignorePatterns: ["reports", ".test-output", "**/dist", "bench", "**/.mutation-*.mjs"],
   };
   mkdirSync(join(root, "reports", "mutation"), { recursive: true });
+  // Tests find the shared material at ../shared from the repository; a sandbox sits two levels
+  // deeper (.stryker-tmp/sandbox-x), so it gets the same view.
+  mkdirSync(join(root, ".stryker-tmp"), { recursive: true });
+  const shared = join(root, ".stryker-tmp", "shared");
+  if (!existsSync(shared) && existsSync(join(root, "..", "shared"))) symlinkSync(join(root, "..", "shared"), shared);
   const file = join(root, "reports", "mutation", `${name}.config.json`);
   writeFileSync(file, JSON.stringify(config, null, 2));
   console.log(`\n▶ mutation: ${name} (${m.mutate.join(", ")})`);

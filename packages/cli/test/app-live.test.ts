@@ -5,6 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { displayWidth } from "../src/interactive/width.js";
 import { assertCookedShell, CLI, choose, clearFaults, fault, MAIN_MENU } from "./helpers/app.js";
 import { ROOT, type Sandbox, sandbox } from "./helpers/cli.js";
 import { Tmux } from "./helpers/tmux.js";
@@ -59,6 +60,22 @@ describe("the interactive app, live", { timeout: 180_000 }, () => {
       "Bob's message as a line",
     );
     assert.doesNotMatch(screen, /8:orgid|@thread|19:/, "names, never raw ids");
+    // A long line wraps: at 60 columns nothing is wider than the pane.
+    const long = `long ${"word ".repeat(30)}end`;
+    assert.equal((await sb.runAs("bob@contoso.com", ["send", "Alice Example", long])).code, 0);
+    t.resize(60, 20);
+    // Redrawn, not just cut by tmux: at 120 columns the line took two rows, at 60 it takes at least three.
+    await t.waitFor(
+      () =>
+        t
+          .visible()
+          .split("\n")
+          .filter((l) => l.includes("word")).length >= 3 && /\bend\s*$/m.test(t.visible()),
+      10_000,
+      "the line rewrapped at 60×20",
+    );
+    for (const l of t.visible().split("\n")) assert.ok(displayWidth(l) <= 60, `wider than 60: ${JSON.stringify(l)}`);
+    t.resize(120, 40);
     t.keys("C-c");
     await t.waitFor((s) => s.includes(MAIN_MENU) && /^Main Menu\s*$/m.test(s), 10_000, "the main menu again");
     // And back again with Esc.

@@ -7,8 +7,8 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { MAYBE_SENT } from "../src/commands/message/send.js";
 import { EXIT } from "../src/errors.js";
+import { MAYBE_SENT } from "../src/shared/send.js";
 import { NODE_ARGS, ROOT, type RunResult, runInPty, type Sandbox, sandbox } from "./helpers/cli.js";
 
 function ok(r: RunResult, what: string): RunResult {

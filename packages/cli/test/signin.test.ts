@@ -177,7 +177,7 @@ describe("signing in every way, and a day later (spawned CLI)", { timeout: 480_0
     await clock(25 * HOUR);
     // `work` is the current account now: no --account needed.
     const line = assertExplained(await sb.run(["chats"]), "AADSTS700082");
-    assert.match(line, /expired.*sign in again with `teams login`/);
+    assert.match(line, /expired.*sign in again with `npx teams login`/);
 
     const listed = JSON.parse((await sb.run(["accounts"])).stdout) as Array<Record<string, unknown>>;
     const work = listed.find((a) => a.name === "work");

@@ -5,10 +5,14 @@
  * browser one sentence names the other ways to sign in.
  */
 import * as assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Emulator } from "@teams-api/emulator";
+import { ProxyAgent, fetch as undiciFetch } from "undici";
 import { findBrowser } from "../src/auth/automated-browser.js";
-import { AuthenticationError, TeamsError } from "../src/index.js";
+import { AuthenticationError, TeamsClient, TeamsError } from "../src/index.js";
 import { ALICE, clientFor, countingFetch, emulator, PASSWORD } from "./auth-helpers.js";
 
 describe("automated browser sign-in (headless Chromium)", { timeout: 120_000 }, () => {
@@ -45,6 +49,36 @@ describe("automated browser sign-in (headless Chromium)", { timeout: 120_000 }, 
       },
     );
     assert.equal(client.isSignedIn(), false);
+  });
+
+  it("through HTTPS_PROXY to the real sign-in host: teams-emulator --tls --production-hosts as the proxy", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "teams-browser-proxy-"));
+    const pages: string[] = [];
+    const real = await emulator({
+      productionHosts: true,
+      tls: { dataDir },
+      observe: { response: (r) => void (r.method === "GET" && pages.push(`${r.host}${r.target}`)) },
+    });
+    try {
+      const ca = readFileSync(real.caPath!, "utf8");
+      // Node reads NODE_EXTRA_CA_CERTS only at start: this process's own requests trust the CA here.
+      const dispatcher = new ProxyAgent({ uri: real.origin, requestTls: { ca } });
+      const client = new TeamsClient({
+        cloud: "enterprise",
+        tokenStore: false,
+        env: { ...real.env(), TEAMS_KEYRING: "0" },
+        fetch: (input, init) => undiciFetch(input as string, { ...(init as object), dispatcher }) as Promise<Response>,
+      });
+      const me = await client.authenticateViaBrowser({ headless: true, fill: { username: ALICE, password: PASSWORD } });
+      assert.equal(me.displayName, "Alice Example");
+      assert.ok(
+        pages.some((p) => p.startsWith("login.microsoftonline.com/common/oauth2/v2.0/authorize?")),
+        `the browser loaded the sign-in page from the real host through the proxy: ${pages.join(", ")}`,
+      );
+    } finally {
+      await real.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("without a browser, one sentence names the other ways", async () => {

@@ -3,10 +3,12 @@
  * demo users, and a fetch wrapper that records what the client sent (bodies included, header
  * names but never their values, so no token can reach test output).
  */
+
+import { after, before, beforeEach } from "node:test";
 import { DEMO_CHAT_IDS, type Emulator } from "@teams-api/emulator";
 import type { FetchLike } from "../src/http/fetch.js";
 import type { TeamsClient, TeamsClientOptions } from "../src/index.js";
-import { clientFor, PASSWORD } from "./auth-helpers.js";
+import { clientFor, emulator, PASSWORD } from "./auth-helpers.js";
 
 export const MRI = {
   alice: "8:orgid:2b7e4f10-6c1d-4e8a-a3f5-9d0c1b2e3f41",
@@ -103,4 +105,60 @@ export async function listFaults(emu: Emulator): Promise<Array<{ id: number; hit
 export async function clearFaults(emu: Emulator): Promise<void> {
   const res = await fetch(`${emu.origin}/_emulator/faults`, { method: "DELETE" });
   await res.arrayBuffer();
+}
+
+/** Runs `fn` for 0…n-1 with at most `limit` running at once; results in order. */
+export async function pool<T>(n: number, limit: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  const out = new Array<T>(n);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < n) {
+        const i = next++;
+        out[i] = await fn(i);
+      }
+    }),
+  );
+  return out;
+}
+
+/**
+ * The world of the send-under-faults suites, for one `describe`: a fresh emulator, Alice signed in
+ * through a recording fetch (with `aliceOptions`), Bob signed in plainly; faults and the record
+ * cleared before each test, the emulator closed after.
+ */
+export function sendWorld(aliceOptions: TeamsClientOptions): {
+  readonly emu: Emulator;
+  readonly alice: TeamsClient;
+  readonly bob: TeamsClient;
+  readonly rec: ReturnType<typeof recordingFetch>;
+} {
+  const rec = recordingFetch();
+  let emu: Emulator | undefined;
+  let alice: TeamsClient | undefined;
+  let bob: TeamsClient | undefined;
+  before(async () => {
+    emu = await emulator();
+    alice = await signedIn(emu, "alice", { fetch: rec.fetch, ...aliceOptions });
+    bob = await signedIn(emu, "bob");
+  });
+  beforeEach(async () => {
+    await clearFaults(emu!);
+    rec.sent.length = 0;
+  });
+  after(async () => {
+    await emu?.close();
+  });
+  return {
+    get emu() {
+      return emu!;
+    },
+    get alice() {
+      return alice!;
+    },
+    get bob() {
+      return bob!;
+    },
+    rec,
+  };
 }

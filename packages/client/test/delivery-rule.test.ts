@@ -6,6 +6,7 @@
  */
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { CHAT_PATHS } from "@teams-api/protocol";
 import { ABSENT, confirm, mayStillProcess, settle, UNKNOWN, unknownDelivery } from "../src/http/delivery.js";
 import type { ApiRequest, ApiResponse } from "../src/http/types.js";
 import { AbortError, DeliveryUnknownError, NotFoundError, ProtocolError, TeamsError } from "../src/index.js";
@@ -43,7 +44,7 @@ describe("delivery rule", () => {
       confirm(async () => {
         throw new Error("aborted read");
       }, controller.signal),
-      AbortError,
+      (err: Error) => err instanceof AbortError && err.cause === controller.signal.reason,
     );
     // A signal that did not abort does not turn a failed check into an abort.
     assert.equal(
@@ -79,6 +80,10 @@ describe("delivery rule", () => {
         assert.ok(err instanceof DeliveryUnknownError, String(status));
         assert.equal(err.code, "delivery_unknown");
         assert.match(err.message, new RegExp(`^POST /m may have been processed: HTTP ${status}, and no check`));
+        assert.ok(
+          err.cause instanceof TeamsError && err.cause.code === "server_error",
+          "the cause is the server error",
+        );
         return true;
       });
     }
@@ -95,6 +100,9 @@ describe("delivery rule", () => {
     );
     assert.equal(err.cause, cause);
     assert.equal(err.name, "DeliveryUnknownError");
+    // Only a closing full stop goes.
+    const dotted = unknownDelivery("POST /m", new TeamsError("timeout", "no answer in 0.5 s."));
+    assert.match(dotted.message, /: no answer in 0\.5 s, and no check/);
     assert.equal(err.clientMessageId, undefined);
   });
 });
@@ -125,11 +133,24 @@ describe("send outcome", () => {
     assert.equal(b.arrivalTime.getTime(), 1_700_000_000_456);
     const c = sentMessage(res({ headers: new Headers({ location: `https://x/messages/1700000000789` }) }), CHAT, "c1");
     assert.equal(c.id, "1700000000789");
+    const hash = sentMessage(
+      res({ headers: new Headers({ location: "https://x/messages/1700000000111#f" }) }),
+      CHAT,
+      "c",
+    );
+    assert.equal(hash.id, "1700000000111");
+    // A string-typed arrival time counts; a body that is not an object is no answer.
+    assert.equal(sentMessage(res({ body: { OriginalArrivalTime: "1700000000222" } }), CHAT, "c1").id, "1700000000222");
+    assert.throws(() => sentMessage(res({ body: "1700000000333" }), CHAT, "c1"), ProtocolError);
+    assert.throws(
+      () => sentMessage(res({ headers: new Headers({ location: "https://x/messages/17x" }) }), CHAT, "c1"),
+      ProtocolError,
+    );
     assert.throws(
       () => sentMessage(res({ headers: new Headers({ location: "https://x/messages/abc" }) }), CHAT, "c1"),
       ProtocolError,
     );
-    assert.throws(() => sentMessage(res({ body: null }), CHAT, "c1"), ProtocolError);
+    assert.throws(() => sentMessage(res({ body: null }), CHAT, "c1"), /accepted the message but did not say its id/);
   });
 
   it("reads a confirmed echo, and refuses a confirmation without a message", () => {
@@ -142,7 +163,10 @@ describe("send outcome", () => {
       arrivalTime: echoed.arrivedAt,
     });
     assert.throws(() => sentMessage(res({ confirmedByEcho: true, confirmation: true }), CHAT, "c2"), ProtocolError);
-    assert.throws(() => sentMessage(res({ confirmedByEcho: true }), CHAT, "c2"), ProtocolError);
+    assert.throws(
+      () => sentMessage(res({ confirmedByEcho: true }), CHAT, "c2"),
+      /confirmed but its message was not found/,
+    );
   });
 });
 
@@ -206,15 +230,19 @@ describe("deliver", () => {
   /** A ChatCore whose transport is `answer`. */
   const coreWith = (answer: (req: Omit<ApiRequest, "auth">) => Promise<ApiResponse<unknown>>) => {
     const requests: Array<Omit<ApiRequest, "auth">> = [];
+    const urls: Array<{ path: unknown; params: unknown }> = [];
     const core = {
       ctx: { now: () => 200_000_000 },
-      url: async () => "https://chat/v1/users/ME/conversations/x/messages",
+      url: async (path: unknown, params: unknown) => {
+        urls.push({ path, params });
+        return "https://chat/v1/users/ME/conversations/x/messages";
+      },
       request: async (req: Omit<ApiRequest, "auth">) => {
         requests.push(req);
         return answer(req);
       },
     } as unknown as ChatCore;
-    return { core, requests };
+    return { core, requests, urls };
   };
   const created = (): ApiResponse<unknown> => ({
     status: 201,
@@ -225,8 +253,9 @@ describe("deliver", () => {
 
   it("posts once, non-idempotent, with a check that looks from five minutes back", async () => {
     const calls: Array<{ startTime: number; pageSize: number }> = [];
-    const { core, requests } = coreWith(async () => created());
+    const { core, requests, urls } = coreWith(async () => created());
     const sent = await deliver(core, pagesOf([[wireMessage("1700000000500", "cm-1")]], calls), CHAT, body, {});
+    assert.deepEqual(urls, [{ path: CHAT_PATHS.messages, params: { conversationId: CHAT } }]);
     assert.equal(sent.id, "1700000000500");
     assert.equal(requests.length, 1);
     assert.equal(requests[0]!.method, "POST");
@@ -244,7 +273,12 @@ describe("deliver", () => {
     const found = await deliver(core, pagesOf([[wireMessage("1700000000400", "cm-1")]], calls), CHAT, body, {
       recheck: true,
     });
-    assert.equal(found.id, "1700000000400");
+    assert.deepEqual(found, {
+      id: "1700000000400",
+      clientMessageId: "cm-1",
+      conversationId: CHAT,
+      arrivalTime: new Date(1_700_000_000_400),
+    });
     assert.equal(requests.length, 0, "already there: not posted again");
     assert.equal(calls[0]!.startTime, 200_000_000 - 24 * 60 * 60_000);
 

@@ -6,11 +6,9 @@
  * later send with that clientmessageid checks before posting, so the user's retry cannot duplicate.
  */
 import * as assert from "node:assert/strict";
-import { after, before, beforeEach, describe, it } from "node:test";
-import type { Emulator } from "@teams-api/emulator";
+import { describe, it } from "node:test";
 import { DeliveryUnknownError, type SentMessage, type TeamsClient } from "../src/index.js";
-import { emulator } from "./auth-helpers.js";
-import { addFault, clearFaults, listFaults, MRI, recordingFetch, signedIn } from "./chat-fixtures.js";
+import { addFault, clearFaults, listFaults, MRI, pool, sendWorld } from "./chat-fixtures.js";
 
 type Outcome =
   | { kind: "delivered"; text: string; sent: SentMessage }
@@ -28,21 +26,6 @@ async function historyCounts(reader: TeamsClient, conversationId: string): Promi
     }
   }
   return counts;
-}
-
-/** Runs `fn` for 0..n-1 with at most `limit` in flight. */
-async function pool<T>(n: number, limit: number, fn: (i: number) => Promise<T>): Promise<T[]> {
-  const out = new Array<T>(n);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < n) {
-        const i = next++;
-        out[i] = await fn(i);
-      }
-    }),
-  );
-  return out;
 }
 
 /** One send with a fresh clientmessageid (the library's own), its outcome classified. */
@@ -65,47 +48,31 @@ async function send(
 }
 
 describe("sends: delivered, not delivered, or unknown", { timeout: 300_000 }, () => {
-  let emu: Emulator;
-  let alice: TeamsClient;
-  let bob: TeamsClient;
-  const rec = recordingFetch();
-
-  before(async () => {
-    emu = await emulator();
-    // No backoff waits (zero jitter): the test measures outcomes, not time.
-    alice = await signedIn(emu, "alice", { fetch: rec.fetch, testHooks: { random: () => 0 } });
-    bob = await signedIn(emu, "bob");
-  });
-  beforeEach(async () => {
-    await clearFaults(emu);
-    rec.sent.length = 0;
-  });
-  after(async () => {
-    await emu.close();
-  });
+  // No backoff waits (zero jitter): the test measures outcomes, not time.
+  const w = sendWorld({ testHooks: { random: () => 0 } });
 
   it("500 sends, 20 % processed-then-failed POSTs, 70 % failing check reads: 0 duplicated, 0 lost, unknowns reported", async () => {
-    const { id: chat } = await alice.chat.createChat([MRI.bob], { topic: "Three outcomes" });
-    const ambiguous = await addFault(emu, {
+    const { id: chat } = await w.alice.chat.createChat([MRI.bob], { topic: "Three outcomes" });
+    const ambiguous = await addFault(w.emu, {
       status: 503,
       ratio: 0.2,
       method: "POST",
       path: "/messages$",
       phase: "after",
     });
-    const reads = await addFault(emu, { status: 503, ratio: 0.7, method: "GET", path: "/messages$" });
-    const outcomes = await pool(500, 20, (i) => send(alice, chat, `three #${i}`));
-    const faults = await listFaults(emu);
-    await clearFaults(emu);
+    const reads = await addFault(w.emu, { status: 503, ratio: 0.7, method: "GET", path: "/messages$" });
+    const outcomes = await pool(500, 20, (i) => send(w.alice, chat, `three #${i}`));
+    const faults = await listFaults(w.emu);
+    await clearFaults(w.emu);
     const hitsAmbiguous = faults.find((f) => f.id === ambiguous)?.hits ?? 0;
     const hitsReads = faults.find((f) => f.id === reads)?.hits ?? 0;
 
-    const history = await historyCounts(bob, chat);
+    const history = await historyCounts(w.bob, chat);
     const delivered = outcomes.filter((o) => o.kind === "delivered");
     const unknown = outcomes.filter((o) => o.kind === "unknown");
     const failed = outcomes.filter((o) => o.kind === "failed");
     console.log(
-      `sends=500 delivered=${delivered.length} unknown=${unknown.length} failed=${failed.length} 503-after=${hitsAmbiguous} failed-reads=${hitsReads} posts=${rec.matching("POST", /\/messages$/).length}`,
+      `sends=500 delivered=${delivered.length} unknown=${unknown.length} failed=${failed.length} 503-after=${hitsAmbiguous} failed-reads=${hitsReads} posts=${w.rec.matching("POST", /\/messages$/).length}`,
     );
     assert.ok(hitsAmbiguous >= 50 && hitsReads >= 50, "both faults were really exercised");
     assert.ok(unknown.length > 0, "some outcomes were really unknown");
@@ -118,10 +85,10 @@ describe("sends: delivered, not delivered, or unknown", { timeout: 300_000 }, ()
 
     // The user's retry of each unknown one, with its clientmessageid: delivered, still exactly once.
     for (const o of unknown) {
-      const again = await alice.sendMessage(chat, "retry", { clientMessageId: o.clientMessageId });
+      const again = await w.alice.sendMessage(chat, "retry", { clientMessageId: o.clientMessageId });
       assert.equal(again.clientMessageId, o.clientMessageId);
     }
-    const after = await historyCounts(bob, chat);
+    const after = await historyCounts(w.bob, chat);
     for (const o of unknown) {
       assert.equal(after.get(`id:${o.clientMessageId}`), 1, "a retried unknown send is there once");
     }
@@ -129,41 +96,41 @@ describe("sends: delivered, not delivered, or unknown", { timeout: 300_000 }, ()
   });
 
   it("a slow server: a POST that timed out is unknown, never posted again, and the retry finds it", async () => {
-    const { id: chat } = await alice.chat.createChat([MRI.bob], { topic: "Slow" });
-    await addFault(emu, { latencyMs: 5000, count: 1, method: "POST", path: "/messages$" });
+    const { id: chat } = await w.alice.chat.createChat([MRI.bob], { topic: "Slow" });
+    await addFault(w.emu, { latencyMs: 5000, count: 1, method: "POST", path: "/messages$" });
     const landed = new Promise<void>((resolve) => {
-      const off = emu.context.events.on("chat", (e) => {
+      const off = w.emu.context.events.on("chat", (e) => {
         if (JSON.stringify(e.event).includes("slow but sure")) {
           off();
           resolve();
         }
       });
     });
-    const outcome = await send(alice, chat, "slow but sure", { timeout: 300 });
+    const outcome = await send(w.alice, chat, "slow but sure", { timeout: 300 });
     assert.equal(outcome.kind, "unknown");
     const { clientMessageId } = outcome as { clientMessageId: string };
     await landed; // the server finishes its work after the client gave up
-    assert.equal(rec.matching("POST", /\/messages$/).filter((s) => s.path.includes(chat)).length, 1, "posted once");
-    const again = await alice.sendMessage(chat, "slow", { clientMessageId });
+    assert.equal(w.rec.matching("POST", /\/messages$/).filter((s) => s.path.includes(chat)).length, 1, "posted once");
+    const again = await w.alice.sendMessage(chat, "slow", { clientMessageId });
     assert.equal(
-      rec.matching("POST", /\/messages$/).filter((s) => s.path.includes(chat)).length,
+      w.rec.matching("POST", /\/messages$/).filter((s) => s.path.includes(chat)).length,
       1,
       "the retry found it",
     );
-    assert.equal((await historyCounts(bob, chat)).get(`id:${again.clientMessageId}`), 1);
+    assert.equal((await historyCounts(w.bob, chat)).get(`id:${again.clientMessageId}`), 1);
   });
 
   it("a connection lost after the POST: delivered when the check finds it, unknown when no check can run", async () => {
-    const { id: chat } = await alice.chat.createChat([MRI.bob], { topic: "Lost" });
-    await addFault(emu, { reset: true, count: 1, method: "POST", path: "/messages$", phase: "after" });
-    const found = await send(alice, chat, "found by the check");
+    const { id: chat } = await w.alice.chat.createChat([MRI.bob], { topic: "Lost" });
+    await addFault(w.emu, { reset: true, count: 1, method: "POST", path: "/messages$", phase: "after" });
+    const found = await send(w.alice, chat, "found by the check");
     assert.equal(found.kind, "delivered");
-    await addFault(emu, { reset: true, count: 1, method: "POST", path: "/messages$", phase: "after" });
-    await addFault(emu, { status: 503, ratio: 1, method: "GET", path: "/messages$" });
-    const unknown = await send(alice, chat, "nobody can tell");
+    await addFault(w.emu, { reset: true, count: 1, method: "POST", path: "/messages$", phase: "after" });
+    await addFault(w.emu, { status: 503, ratio: 1, method: "GET", path: "/messages$" });
+    const unknown = await send(w.alice, chat, "nobody can tell");
     assert.equal(unknown.kind, "unknown");
-    await clearFaults(emu);
-    const history = await historyCounts(bob, chat);
+    await clearFaults(w.emu);
+    const history = await historyCounts(w.bob, chat);
     assert.equal(history.get("text:found by the check"), 1);
     assert.equal(
       history.get("text:nobody can tell"),
@@ -173,16 +140,16 @@ describe("sends: delivered, not delivered, or unknown", { timeout: 300_000 }, ()
   });
 
   it("a 503 before processing with a check that says absent is sent again; with a check that fails, it is unknown", async () => {
-    const { id: chat } = await alice.chat.createChat([MRI.bob], { topic: "Absent" });
-    await addFault(emu, { status: 503, count: 1, method: "POST", path: "/messages$" });
-    const retried = await send(alice, chat, "sent again");
+    const { id: chat } = await w.alice.chat.createChat([MRI.bob], { topic: "Absent" });
+    await addFault(w.emu, { status: 503, count: 1, method: "POST", path: "/messages$" });
+    const retried = await send(w.alice, chat, "sent again");
     assert.equal(retried.kind, "delivered");
-    await addFault(emu, { status: 503, count: 1, method: "POST", path: "/messages$" });
-    await addFault(emu, { status: 503, ratio: 1, method: "GET", path: "/messages$" });
-    const unknown = await send(alice, chat, "cannot tell");
+    await addFault(w.emu, { status: 503, count: 1, method: "POST", path: "/messages$" });
+    await addFault(w.emu, { status: 503, ratio: 1, method: "GET", path: "/messages$" });
+    const unknown = await send(w.alice, chat, "cannot tell");
     assert.equal(unknown.kind, "unknown");
-    await clearFaults(emu);
-    const history = await historyCounts(bob, chat);
+    await clearFaults(w.emu);
+    const history = await historyCounts(w.bob, chat);
     assert.equal(history.get("text:sent again"), 1);
     assert.equal(history.has("text:cannot tell"), false);
   });

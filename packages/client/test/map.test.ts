@@ -39,12 +39,16 @@ describe("unread state (mutation gaps)", () => {
     assert.equal(toConversation(conv({ id: 1718100000001 }), ALICE).isUnread, true, "a numeric id");
     assert.equal(toConversation(conv({ id: "1718100000001" }, {}), ALICE).isUnread, true, "no horizon at all");
     assert.equal(toConversation(conv(undefined), ALICE).isUnread, false, "no last message");
+    const odd = { id: "abc", originalarrivaltime: "2024-06-11T10:00:00Z" };
+    assert.equal(toConversation(conv(odd), ALICE).isUnread, false, "an id that is no time is not after anything");
+    assert.equal(toConversation(conv(odd, {}), ALICE).isUnread, false);
   });
 
   it("never counts my own last message (MRIs compare case-insensitively) or a Control/ message", () => {
     const mine = conv({ id: "1718100000001", from: ALICE.toUpperCase() });
     assert.equal(toConversation(mine, ALICE).isUnread, false);
     assert.equal(toConversation(mine).isUnread, true, "without knowing who I am it is someone else's");
+    assert.equal(toConversation(conv({ id: "1718100000001", from: ALICE }), ALICE.toUpperCase()).isUnread, false);
     const typing = conv({ id: "1718100000001", messagetype: "Control/Typing", content: "" });
     assert.equal(toConversation(typing, ALICE).isUnread, false);
   });
@@ -237,5 +241,218 @@ describe("members, details, horizons, profiles and tenants (mutation gaps)", () 
     assert.equal(full?.countryLetterCode, "PT");
     assert.equal(full?.tenantType, "Consumer");
     assert.equal(full?.userType, "Guest");
+  });
+});
+
+describe("conversation and message details (mutation gaps)", () => {
+  const minimal = { id: "1718200000000", from: BOB };
+
+  it("defaults a bare conversation and takes its activity time from the last message", () => {
+    const bare = toConversation({ id: "19:g@thread.v2" });
+    assert.equal(bare.threadType, "");
+    assert.equal(bare.topic, "");
+    assert.equal(bare.version, 0);
+    assert.equal(bare.memberCount, undefined);
+    assert.equal(bare.lastActivityAt, undefined);
+    assert.equal(bare.productThreadType, undefined);
+    const withLast = toConversation({ id: "19:g@thread.v2", version: "12", lastMessage: minimal });
+    assert.equal(withLast.lastActivityAt?.getTime(), 1718200000000);
+    assert.equal(withLast.version, 12);
+    assert.throws(() => toConversation({ id: Number.NaN }), ProtocolError);
+  });
+
+  it("refuses a NaN id even when the message has an arrival time; ignores a non-string arrival time", () => {
+    const at = "2024-06-12T13:55:00.000Z";
+    assert.throws(() => toMessage({ ...minimal, id: Number.NaN, originalarrivaltime: at }), ProtocolError);
+    assert.throws(
+      () => toMessage({ ...minimal, id: Number.POSITIVE_INFINITY, originalarrivaltime: at }),
+      ProtocolError,
+    );
+    assert.equal(toMessage({ ...minimal, originalarrivaltime: 5 }).arrivedAt.getTime(), 1718200000000);
+    assert.equal(toMessage({ ...minimal, composetime: 5 }).composedAt, undefined);
+  });
+
+  it("names a call transcript, and lets a resolver name people in activity lines", () => {
+    const t = toMessage({ ...minimal, messagetype: "RichText/Media_CallTranscript", content: "<x/>" });
+    assert.equal(t.isSystem, true);
+    assert.equal(t.text, "Call transcript");
+    const added = {
+      ...minimal,
+      from: BOB,
+      imdisplayname: "Bob",
+      messagetype: "ThreadActivity/AddMember",
+      content: `<addmember><eventtime>1</eventtime><initiator>${BOB}</initiator><target>${ALICE}</target></addmember>`,
+    };
+    assert.equal(toMessage(added).text, "Bob added Unknown user", "only the sender is known without a resolver");
+    const names = (mri: string): string => (mri === ALICE ? "Alice R" : mri === BOB ? "Bob R" : "");
+    assert.equal(toMessage(added, undefined, names).text, "Bob R added Alice R");
+    assert.equal(toMessage({ ...added, imdisplayname: "" }).text, "Unknown user added Unknown user");
+  });
+
+  it("lists a message's files and images, with names made terminal-safe; none once deleted", () => {
+    const content =
+      '<URIObject type="File.1" uri="https://as.example/v1/objects/0-weu-d1-abc"><Title>Title: plan.pdf</Title>' +
+      '<Description>Description: see\nthis\x1b[31m</Description><OriginalName v="plan\x1b[2J.pdf"/>' +
+      '<FileSize v="2048"/></URIObject>';
+    const files = [
+      { id: "f1", fileName: "x\ny.doc", objectUrl: "https://sp.example/f1" },
+      { id: "f2", fileName: "z" },
+    ];
+    const m = toMessage({
+      ...minimal,
+      content,
+      amsreferences: ["0-weu-d1-abc", "0-weu-d1-other"],
+      properties: { files },
+    });
+    assert.deepEqual(m.attachments, [
+      {
+        kind: "file",
+        objectId: "0-weu-d1-abc",
+        store: "ams",
+        fileName: "plan.pdf",
+        size: 2048,
+        url: "https://as.example/v1/objects/0-weu-d1-abc",
+        caption: "see\nthis",
+      },
+      { kind: "file", objectId: "0-weu-d1-other", store: "ams", fileName: "" },
+      { kind: "file", objectId: "f1", store: "sharepoint", fileName: "x y.doc", url: "https://sp.example/f1" },
+      { kind: "file", objectId: "f2", store: "sharepoint", fileName: "z" },
+    ]);
+    assert.deepEqual(toMessage({ ...minimal, content, amsreferences: "0-weu-d1-abc" }).attachments.length, 1);
+    const deleted = toMessage({ ...minimal, content, properties: { files, deletetime: 1718200000900 } });
+    assert.deepEqual(deleted.attachments, []);
+  });
+
+  it("keeps a conversation's own topic and member count over the thread's", () => {
+    const conv = toConversation({ id: "19:g@thread.v2", threadProperties: { topic: "Own", membercount: 10 } });
+    const d = toConversationDetails(conv, {
+      members: [{ id: ALICE }, { id: BOB }],
+      properties: { topic: "Thread", creator: ALICE, createdat: 1718000000000 },
+    });
+    assert.equal(d.topic, "Own");
+    assert.equal(d.title, "Own");
+    assert.equal(d.memberCount, 10);
+    assert.equal(d.creator, ALICE);
+    assert.equal(d.createdAt?.getTime(), 1718000000000);
+    assert.equal(toConversationDetails(conv, { properties: "x" }).creator, undefined);
+  });
+
+  it("maps every optional profile field, and a tenant's own values", () => {
+    const full = {
+      mri: BOB,
+      displayName: "Bob Example",
+      objectId: "o",
+      givenName: "Bob",
+      surname: "Example",
+      email: "bob@x",
+      userPrincipalName: "bob@upn",
+      jobTitle: "Eng",
+      department: "R&D",
+      companyName: "Contoso",
+      userLocation: "Lisbon",
+      tenantName: "Contoso T",
+      type: "ADUser",
+      userType: "Member",
+    };
+    const p = toProfile(full);
+    const { userLocation, ...rest } = full;
+    assert.deepEqual({ ...p, raw: undefined }, { ...rest, location: userLocation, raw: undefined });
+    assert.equal(p?.raw, full);
+    assert.equal(toProfile({ mri: BOB })?.displayName, "");
+    const t = toTenant({ tenantId: "t", tenantName: "Contoso", userId: "u1", isInvitationRedeemed: true });
+    assert.equal(t?.tenantName, "Contoso");
+    assert.equal(t?.userId, "u1");
+    assert.equal(t?.isInvitationRedeemed, true);
+    assert.equal("countryLetterCode" in (t ?? {}), false);
+    assert.equal("tenantType" in (t ?? {}), false);
+    assert.equal(toTenant(null), undefined);
+  });
+});
+
+describe("what each guard in the mapping is for (mutation gaps)", () => {
+  const minimal = { id: "1718200000000", from: BOB };
+  const at = "2024-06-12T13:55:00.000Z";
+
+  it("says what was wrong when it refuses", () => {
+    assert.throws(() => toMessage(7), /message that is not an object/);
+    assert.throws(() => toMessage({ from: BOB }), /message without an id/);
+    assert.throws(
+      () => toMessage({ ...minimal, content: 5 }),
+      /Message 1718200000000 has content that is not a string/,
+    );
+    assert.throws(() => toMessage({ id: "x" }), /Message x has no arrival time/);
+    assert.throws(() => toConversation(42), /conversation that is not an object/);
+    assert.throws(() => toConversation({}), /conversation without an id/);
+    const conv = toConversation({ id: "19:g@thread.v2" });
+    assert.throws(() => toConversationDetails(conv, 1), /thread that is not an object/);
+    assert.throws(() => toConversationDetails(conv, { members: {} }), /members are not a list/);
+    assert.throws(() => toHorizons([]), /consumption horizons in an unexpected shape/);
+  });
+
+  it("reads only numbers and numeric strings as ids and times", () => {
+    assert.throws(() => toMessage({ ...minimal, id: true, originalarrivaltime: at }), ProtocolError);
+    for (const version of [true, null, {}, [5]]) {
+      assert.equal(toMessage({ ...minimal, version }).version, 1718200000000, JSON.stringify(version));
+    }
+    assert.equal(
+      toConversation({ id: "19:g@thread.v2", threadProperties: { membercount: true } }).memberCount,
+      undefined,
+    );
+  });
+
+  it("keeps a deleted message's text empty, and folds HTML white space unless the message is plain Text", () => {
+    const gone = toMessage({ ...minimal, content: "<p>still here</p>", properties: { deletetime: 1718200000900 } });
+    assert.equal(gone.text, "");
+    assert.equal(toMessage({ ...minimal, messagetype: "RichText/Html", content: "a\n  b" }).text, "a b");
+    assert.equal(toMessage({ ...minimal, messagetype: "Text", content: "a\n  b" }).text, "a\n  b");
+  });
+
+  it("names an empty mention span from properties.mentions", () => {
+    const content = '<span itemtype="http://schema.skype.com/Mention" itemscope itemid="0"></span> hi';
+    const named = toMessage({
+      ...minimal,
+      messagetype: "RichText/Html",
+      content,
+      properties: { mentions: [{ itemid: "0", mri: ALICE, displayName: "Alice" }] },
+    });
+    assert.equal(named.text, "@Alice hi");
+    assert.notEqual(toMessage({ ...minimal, messagetype: "RichText/Html", content }).text, "@Alice hi");
+  });
+
+  it("ignores a sender, name or activity of the wrong type", () => {
+    assert.equal(toMessage({ ...minimal, from: 5 }).from.mri, "");
+    const named = toMessage({ ...minimal, imdisplayname: 5, fromDisplayNameInToken: "Tok" });
+    assert.equal(named.from.displayName, "Tok");
+    assert.equal(toMessage({ ...minimal, messagetype: "RichText/Html", content: "x" }).activity, undefined);
+    assert.equal("activity" in toMessage(minimal), false);
+  });
+
+  it("reads a conversation link that starts with the path", () => {
+    assert.equal(
+      toMessage({ ...minimal, conversationLink: "/conversations/19:p@thread.v2" }).conversationId,
+      "19:p@thread.v2",
+    );
+  });
+
+  it("takes the kind of a thread-shaped 1:1 from productThreadType, and ignores non-string thread fields", () => {
+    const uni = "19:uni01_abcdefghijklmnop@thread.v2";
+    assert.equal(toConversation({ id: uni, threadProperties: { productThreadType: "OneOnOne" } }).kind, "oneOnOne");
+    assert.equal(toConversation({ id: uni }).kind, "group");
+    const odd = toConversation({ id: "19:g@thread.v2", threadProperties: { productThreadType: 5, topic: 5 } });
+    assert.equal("productThreadType" in odd, false);
+    assert.equal("memberCount" in odd, false);
+    assert.equal(odd.topic, "");
+    const d = toConversationDetails(odd, { members: [], properties: { topic: 5, creator: 5 } });
+    assert.equal(d.topic, "");
+    assert.equal(d.title, "");
+    assert.equal("creator" in d, false);
+  });
+
+  it("prefers a profile's displayName, when it is a non-empty string, over given name and surname", () => {
+    assert.equal(
+      toProfile({ mri: BOB, displayName: "Robert E.", givenName: "Bob", surname: "X" })?.displayName,
+      "Robert E.",
+    );
+    assert.equal(toProfile({ mri: BOB, displayName: 5, givenName: "Bob", surname: "X" })?.displayName, "Bob X");
   });
 });

@@ -3,26 +3,9 @@
  * none lost, none duplicated — and the id a send returns is the id the message really has.
  */
 import * as assert from "node:assert/strict";
-import { after, before, beforeEach, describe, it } from "node:test";
-import type { Emulator } from "@teams-api/emulator";
+import { describe, it } from "node:test";
 import type { SentMessage, TeamsClient } from "../src/index.js";
-import { emulator } from "./auth-helpers.js";
-import { addFault, clearFaults, listFaults, MRI, recordingFetch, signedIn } from "./chat-fixtures.js";
-
-/** Runs `fn` for 0..n-1 with at most `limit` in flight. */
-async function pool<T>(n: number, limit: number, fn: (i: number) => Promise<T>): Promise<T[]> {
-  const out = new Array<T>(n);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < n) {
-        const i = next++;
-        out[i] = await fn(i);
-      }
-    }),
-  );
-  return out;
-}
+import { addFault, clearFaults, listFaults, MRI, pool, sendWorld } from "./chat-fixtures.js";
 
 /** Every clientmessageid in the conversation's whole history, with how often it appears. */
 async function historyCounts(reader: TeamsClient, conversationId: string): Promise<Map<string, string[]>> {
@@ -51,35 +34,19 @@ function assertExactlyOnce(sent: readonly SentMessage[], history: Map<string, st
 }
 
 describe("sends: exactly once under faults", () => {
-  let emu: Emulator;
-  let alice: TeamsClient;
-  let bob: TeamsClient;
-  const rec = recordingFetch();
-
-  before(async () => {
-    emu = await emulator();
-    // Six retries: a send fails only after seven throttles in a row (10⁻⁷ at a 10% rate).
-    alice = await signedIn(emu, "alice", { fetch: rec.fetch, maxRetries: 6 });
-    bob = await signedIn(emu, "bob");
-  });
-  beforeEach(async () => {
-    await clearFaults(emu);
-    rec.sent.length = 0;
-  });
-  after(async () => {
-    await emu.close();
-  });
+  // Six retries: a send fails only after seven throttles in a row (10⁻⁷ at a 10% rate).
+  const w = sendWorld({ maxRetries: 6 });
 
   it("500 concurrent sends with 429 (Retry-After 1) and 503-after-storing on ~20% each arrive exactly once", async () => {
-    const { id: chat } = await alice.chat.createChat([MRI.bob], { topic: "Load test" });
-    const throttle = await addFault(emu, {
+    const { id: chat } = await w.alice.chat.createChat([MRI.bob], { topic: "Load test" });
+    const throttle = await addFault(w.emu, {
       status: 429,
       retryAfter: 1,
       ratio: 0.1,
       method: "POST",
       path: "/messages$",
     });
-    const ambiguous = await addFault(emu, {
+    const ambiguous = await addFault(w.emu, {
       status: 503,
       ratio: 0.1,
       method: "POST",
@@ -88,15 +55,15 @@ describe("sends: exactly once under faults", () => {
     });
 
     const started = performance.now();
-    const sent = await pool(500, 25, (i) => alice.sendMessage(chat, `load #${i}`));
+    const sent = await pool(500, 25, (i) => w.alice.sendMessage(chat, `load #${i}`));
     const seconds = (performance.now() - started) / 1000;
 
-    const faults = await listFaults(emu);
+    const faults = await listFaults(w.emu);
     const hits429 = faults.find((f) => f.id === throttle)?.hits ?? 0;
     const hits503 = faults.find((f) => f.id === ambiguous)?.hits ?? 0;
-    await clearFaults(emu);
-    const posts = rec.matching("POST", /\/messages$/).length;
-    const checks = rec.matching("GET", /\/messages$/).length;
+    await clearFaults(w.emu);
+    const posts = w.rec.matching("POST", /\/messages$/).length;
+    const checks = w.rec.matching("GET", /\/messages$/).length;
     // The numbers for the report (no secrets in them).
     console.log(
       `sends=500 posts=${posts} 429=${hits429} 503-after=${hits503} delivery-checks=${checks} duration=${seconds.toFixed(1)}s`,
@@ -104,8 +71,8 @@ describe("sends: exactly once under faults", () => {
     assert.ok(hits429 >= 15 && hits503 >= 15, "both faults were really exercised");
     assert.equal(posts, 500 + hits429, "a 503 after storing is confirmed by its echo, never re-posted");
 
-    assertExactlyOnce(sent, await historyCounts(bob, chat), 500);
-    const mine = await bob.getMessages(chat, { count: 10 });
+    assertExactlyOnce(sent, await historyCounts(w.bob, chat), 500);
+    const mine = await w.bob.getMessages(chat, { count: 10 });
     for (const m of mine) {
       assert.match(m.text, /^load #\d+$/);
       assert.deepEqual(m.from, { mri: MRI.alice, displayName: "Alice Example" });
@@ -113,43 +80,49 @@ describe("sends: exactly once under faults", () => {
   });
 
   it("connection resets after storing and errors before storing still give exactly once", async () => {
-    const { id: chat } = await alice.chat.createChat([MRI.bob], { topic: "Resets" });
-    const reset = await addFault(emu, { reset: true, ratio: 0.1, method: "POST", path: "/messages$", phase: "after" });
-    const before503 = await addFault(emu, { status: 503, ratio: 0.1, method: "POST", path: "/messages$" });
-    const sent = await pool(200, 20, (i) => alice.sendMessage(chat, `reset #${i}`));
-    const faults = await listFaults(emu);
-    await clearFaults(emu);
+    const { id: chat } = await w.alice.chat.createChat([MRI.bob], { topic: "Resets" });
+    const reset = await addFault(w.emu, {
+      reset: true,
+      ratio: 0.1,
+      method: "POST",
+      path: "/messages$",
+      phase: "after",
+    });
+    const before503 = await addFault(w.emu, { status: 503, ratio: 0.1, method: "POST", path: "/messages$" });
+    const sent = await pool(200, 20, (i) => w.alice.sendMessage(chat, `reset #${i}`));
+    const faults = await listFaults(w.emu);
+    await clearFaults(w.emu);
     const hitsReset = faults.find((f) => f.id === reset)?.hits ?? 0;
     const hits503 = faults.find((f) => f.id === before503)?.hits ?? 0;
     console.log(`sends=200 reset-after=${hitsReset} 503-before=${hits503}`);
     assert.ok(hitsReset >= 5 && hits503 >= 5, "both faults were really exercised");
-    assertExactlyOnce(sent, await historyCounts(bob, chat), 200);
+    assertExactlyOnce(sent, await historyCounts(w.bob, chat), 200);
   });
 
   it("a send whose last attempt stored the message but answered 503 reports success, not an error", async () => {
-    const { id: chat } = await alice.chat.createChat([MRI.bob], { topic: "Last attempt" });
-    await addFault(emu, { status: 503, count: 1, method: "POST", path: "/messages$", phase: "after" });
-    const sent = await alice.sendMessage(chat, "only once", { maxRetries: 0 });
-    assertExactlyOnce([sent], await historyCounts(bob, chat), 1);
+    const { id: chat } = await w.alice.chat.createChat([MRI.bob], { topic: "Last attempt" });
+    await addFault(w.emu, { status: 503, count: 1, method: "POST", path: "/messages$", phase: "after" });
+    const sent = await w.alice.sendMessage(chat, "only once", { maxRetries: 0 });
+    assertExactlyOnce([sent], await historyCounts(w.bob, chat), 1);
   });
 
   it("a send that never landed is retried with the same clientmessageid", async () => {
-    const { id: chat } = await alice.chat.createChat([MRI.bob], { topic: "Retry" });
-    await addFault(emu, { status: 503, count: 2, method: "POST", path: "/messages$" });
-    const sent = await alice.sendMessage(chat, "third time lucky", { clientMessageId: "4242424242424242424" });
-    const posts = rec.matching("POST", /\/messages$/).filter((s) => s.path.includes(chat));
+    const { id: chat } = await w.alice.chat.createChat([MRI.bob], { topic: "Retry" });
+    await addFault(w.emu, { status: 503, count: 2, method: "POST", path: "/messages$" });
+    const sent = await w.alice.sendMessage(chat, "third time lucky", { clientMessageId: "4242424242424242424" });
+    const posts = w.rec.matching("POST", /\/messages$/).filter((s) => s.path.includes(chat));
     assert.equal(posts.length, 3);
     const cmids = posts.map((p) => (JSON.parse(p.body) as { clientmessageid: string }).clientmessageid);
     assert.deepEqual(cmids, ["4242424242424242424", "4242424242424242424", "4242424242424242424"]);
     assert.equal(sent.clientMessageId, "4242424242424242424");
-    assertExactlyOnce([sent], await historyCounts(bob, chat), 1);
+    assertExactlyOnce([sent], await historyCounts(w.bob, chat), 1);
   });
 
   it("a failure that proves nothing landed is reported, and nothing is stored", async () => {
-    const { id: chat } = await alice.chat.createChat([MRI.bob], { topic: "Give up" });
-    await addFault(emu, { status: 503, count: 10, method: "POST", path: "/messages$" });
-    await assert.rejects(alice.sendMessage(chat, "never", { maxRetries: 1 }), { name: "ServerError" });
-    await clearFaults(emu);
-    assert.equal((await historyCounts(bob, chat)).size, 0);
+    const { id: chat } = await w.alice.chat.createChat([MRI.bob], { topic: "Give up" });
+    await addFault(w.emu, { status: 503, count: 10, method: "POST", path: "/messages$" });
+    await assert.rejects(w.alice.sendMessage(chat, "never", { maxRetries: 1 }), { name: "ServerError" });
+    await clearFaults(w.emu);
+    assert.equal((await historyCounts(w.bob, chat)).size, 0);
   });
 });

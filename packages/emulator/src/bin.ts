@@ -3,27 +3,48 @@
  * teams-emulator: one command starts a faithful local Teams on 127.0.0.1 (GUIDE §4).
  *
  *   teams-emulator [--port N] [--host H] [--seed demo|empty] [--log]
+ *                  [--production-hosts] [--tls] [--data-dir DIR] [--print-hosts]
  *
  * Prints the URL (first line, `… listening on http://127.0.0.1:<port>`), the demo users and their
  * shared password, and an env block for the client. Stops cleanly on SIGINT/SIGTERM. Usage errors
  * exit 2 with one line on stderr.
+ *
+ * `--production-hosts` answers as the real Microsoft hosts (routing by Host, every emitted URL on
+ * them); `--tls` serves HTTPS on the same port with a certificate from a local CA kept in the data
+ * directory, and accepts CONNECT as an HTTPS proxy for those hosts. `--print-hosts` prints every
+ * hostname the emulator may answer as or emit, one per line, and exits.
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_EMULATOR_PORT, type Emulator, startEmulator } from "./emulator.js";
+import { PRODUCTION_HOSTNAMES } from "./hosts.js";
 
-const USAGE = "usage: teams-emulator [--port N] [--host 127.0.0.1] [--seed demo|empty] [--log]";
+const USAGE =
+  "usage: teams-emulator [--port N] [--host 127.0.0.1] [--seed demo|empty] [--log] [--production-hosts] [--tls] [--data-dir DIR] [--print-hosts]";
 
 interface CliOptions {
   port: number;
   host: string;
   seed: "demo" | "empty";
   log: boolean;
+  productionHosts: boolean;
+  tls: boolean;
+  dataDir: string | undefined;
 }
 
 class UsageError extends Error {}
 
-function parseCli(argv: readonly string[]): CliOptions | "help" {
-  let values: { port?: string; host?: string; seed?: string; log?: boolean; help?: boolean };
+function parseCli(argv: readonly string[]): CliOptions | "help" | "print-hosts" {
+  let values: {
+    port?: string;
+    host?: string;
+    seed?: string;
+    log?: boolean;
+    help?: boolean;
+    "production-hosts"?: boolean;
+    tls?: boolean;
+    "data-dir"?: string;
+    "print-hosts"?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -33,6 +54,10 @@ function parseCli(argv: readonly string[]): CliOptions | "help" {
         seed: { type: "string" },
         log: { type: "boolean" },
         help: { type: "boolean", short: "h" },
+        "production-hosts": { type: "boolean" },
+        tls: { type: "boolean" },
+        "data-dir": { type: "string" },
+        "print-hosts": { type: "boolean" },
       },
       strict: true,
       allowPositionals: false,
@@ -42,6 +67,7 @@ function parseCli(argv: readonly string[]): CliOptions | "help" {
     throw new UsageError(message);
   }
   if (values.help) return "help";
+  if (values["print-hosts"]) return "print-hosts";
   let port = DEFAULT_EMULATOR_PORT;
   if (values.port !== undefined) {
     if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) {
@@ -59,7 +85,18 @@ function parseCli(argv: readonly string[]): CliOptions | "help" {
   }
   const seed = values.seed ?? "demo";
   if (seed !== "demo" && seed !== "empty") throw new UsageError(`--seed must be demo or empty, got '${seed}'`);
-  return { port, host, seed, log: values.log ?? false };
+  if (values["data-dir"] !== undefined && values["data-dir"].trim() === "") {
+    throw new UsageError("--data-dir needs a directory");
+  }
+  return {
+    port,
+    host,
+    seed,
+    log: values.log ?? false,
+    productionHosts: values["production-hosts"] ?? false,
+    tls: values.tls ?? false,
+    dataDir: values["data-dir"],
+  };
 }
 
 function banner(emu: Emulator): string {
@@ -68,6 +105,14 @@ function banner(emu: Emulator): string {
   const nameWidth = Math.max(...users.map((u) => u.displayName.length), 12);
   const lines = [
     `teams-emulator listening on ${emu.origin}`,
+    ...(emu.mode === "production"
+      ? ["", "Answering as the real Microsoft hosts (teams-emulator --print-hosts lists them)."]
+      : []),
+    ...(emu.caPath
+      ? [
+          `HTTPS on the same port, and CONNECT as an HTTPS proxy; certificates from the local CA ${emu.caPath}${emu.caCreated ? " (created now)" : ""}.`,
+        ]
+      : []),
     "",
     `Demo users (password for all: ${emu.password}):`,
     ...users.map((u) => {
@@ -85,7 +130,7 @@ function banner(emu: Emulator): string {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  let options: CliOptions | "help";
+  let options: CliOptions | "help" | "print-hosts";
   try {
     options = parseCli(argv);
   } catch (err) {
@@ -99,6 +144,10 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (options === "print-hosts") {
+    process.stdout.write(`${PRODUCTION_HOSTNAMES.join("\n")}\n`);
+    return 0;
+  }
 
   let emu: Emulator;
   try {
@@ -106,6 +155,8 @@ async function main(argv: readonly string[]): Promise<number> {
       port: options.port,
       host: options.host,
       seed: options.seed,
+      productionHosts: options.productionHosts,
+      ...(options.tls ? { tls: options.dataDir ? { dataDir: options.dataDir } : {} } : {}),
       ...(options.log ? { log: (line: string) => process.stderr.write(`${line}\n`) } : {}),
     });
   } catch (err) {

@@ -1,15 +1,29 @@
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Server } from "node:net";
 import { DEFAULT_VARIANTS, EmulatorContext, type Variants } from "./context.js";
 import { EmulatorClock } from "./control/clock.js";
-import { type HostTable, loopbackHosts, type MountedRoute, mountedRoutes, productionHosts } from "./hosts.js";
+import {
+  type HostTable,
+  loopbackHosts,
+  type MountedRoute,
+  mountedRoutes,
+  PRODUCTION_HOSTNAMES,
+  productionHosts,
+} from "./hosts.js";
 import { createAuthenticator } from "./http/auth.js";
 import { FaultController } from "./http/faults.js";
-import { createRequestListener, createUpgradeListener, type RequestRecord } from "./http/server.js";
+import {
+  createRequestListener,
+  createUpgradeListener,
+  type ObservedResponse,
+  type RequestRecord,
+} from "./http/server.js";
 import { buildServices } from "./services/index.js";
 import type { TokenLifetimes } from "./services/login/tokens.js";
 import type { TrouterTimings } from "./services/trouter/hub.js";
 import { DEMO_PASSWORD, type User } from "./state/directory.js";
+import { defaultDataDir, loadOrCreateCa } from "./tls/ca.js";
+import { createFront } from "./tls/front.js";
 import { type AddressMode, EmulatorUrls } from "./urls.js";
 
 export interface EmulatorOptions {
@@ -38,6 +52,17 @@ export interface EmulatorOptions {
    * hostnames (PROTOCOL.md §9.6). @default false (loopback: one origin, services under prefixes)
    */
   productionHosts?: boolean;
+  /**
+   * Serve HTTPS on the same port (and accept CONNECT as an HTTPS proxy for the hosts it answers as),
+   * with a certificate from a local CA created on first use in `dataDir`
+   * (@default `$XDG_DATA_HOME/teams-emulator`). @default off
+   */
+  tls?: { dataDir?: string };
+  /** Sees every answer and every CONNECT (tests scan them). */
+  observe?: {
+    response?: (response: ObservedResponse) => void;
+    connect?: (target: string, allowed: boolean) => void;
+  };
 }
 
 export const DEFAULT_EMULATOR_PORT = 4380;
@@ -47,6 +72,10 @@ export interface Emulator {
   readonly origin: string;
   readonly port: number;
   readonly mode: AddressMode;
+  /** With `tls`: the local CA certificate to trust (NODE_EXTRA_CA_CERTS). */
+  readonly caPath: string | undefined;
+  /** With `tls`: whether this start created the CA. */
+  readonly caCreated: boolean;
   /** Sign-in root (TEAMS_LOGIN_URL). */
   readonly loginUrl: string;
   /** Teams root (TEAMS_BASE_URL). */
@@ -109,19 +138,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     hosts = hostTable();
   };
 
-  const server = createServer(
-    createRequestListener({
-      hosts: () => hosts,
-      authenticate: createAuthenticator(context),
-      faults,
-      log,
-      ...(options.onRequest ? { onRequest: options.onRequest } : {}),
-    }),
-  );
-  server.on(
-    "upgrade",
-    createUpgradeListener(() => hosts),
-  );
+  const listener = createRequestListener({
+    hosts: () => hosts,
+    authenticate: createAuthenticator(context),
+    faults,
+    log,
+    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+    ...(options.observe?.response ? { observe: options.observe.response } : {}),
+  });
+  const upgrade = createUpgradeListener(() => hosts);
+  const ca = options.tls ? loadOrCreateCa(options.tls.dataDir ?? defaultDataDir()) : undefined;
+  const front = ca
+    ? createFront({
+        listener,
+        upgrade,
+        tls: ca.issue([...PRODUCTION_HOSTNAMES, "localhost", host]),
+        // Tunnels only to the hosts production mode answers as (loopback mode answers as none).
+        tunnels: (name) => mode === "production" && PRODUCTION_HOSTNAMES.includes(name),
+        ...(options.observe?.connect ? { onConnect: options.observe.connect } : {}),
+      })
+    : undefined;
+  const plain = front ? undefined : createServer(listener).on("upgrade", upgrade);
+  const server: Server = front?.server ?? (plain as Server);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? DEFAULT_EMULATOR_PORT, host, () => {
@@ -139,6 +177,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     origin,
     port,
     mode,
+    caPath: ca?.caPath,
+    caCreated: ca?.created ?? false,
     get loginUrl() {
       return urls.login;
     },
@@ -153,7 +193,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     env: () =>
       mode === "production"
-        ? { TEAMS_CLOUD: "enterprise" }
+        ? {
+            TEAMS_CLOUD: "enterprise",
+            ...(ca ? { HTTPS_PROXY: origin, NODE_EXTRA_CA_CERTS: ca.caPath } : {}),
+          }
         : { TEAMS_CLOUD: "emulator", TEAMS_LOGIN_URL: urls.login, TEAMS_BASE_URL: origin },
     reset,
     routes: () => {
@@ -164,7 +207,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       new Promise<void>((resolve) => {
         clearInterval(sweeper);
         context.close();
-        server.closeAllConnections();
+        front?.closeAll();
+        plain?.closeAllConnections();
         server.close(() => resolve());
       }),
   };

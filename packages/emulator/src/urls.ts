@@ -1,4 +1,4 @@
-import { CLOUDS, REGISTRAR_PATH, type RegionGtms } from "@teams-api/protocol";
+import { CLOUDS, PUSH_ROOTS, REGISTRAR_PATH, type RegionGtms } from "@teams-api/protocol";
 import type { Tenant } from "./state/directory.js";
 
 /**
@@ -22,18 +22,21 @@ export interface PublicUrls {
   teams(kind: CloudKind): string;
   /** The service map authz hands out, for the caller's home tenant. */
   regionGtms(kind: CloudKind, tenant?: Tenant): RegionGtms;
-  /** The Trouter socket root allocate hands out (§7.2): `${self}/trouter` or a Trouter socket host. */
-  readonly trouter: string;
-  /** The registrar's registrations URL (§7.8). */
-  readonly registrar: string;
+  /** The Trouter socket root allocate hands out (§7.2): `${self}/trouter` or the cloud's Trouter socket host. */
+  trouter(kind: CloudKind): string;
+  /** The registrar's registrations URL of a cloud (§7.8, §7.11). */
+  registrar(kind: CloudKind): string;
 }
 
 /** Where the real AMS of a region lives (§5.1): `eu-api.asm.skype.com`, `eu-prod.asyncgw…`. */
 const AMS_REGION: Readonly<Record<string, string>> = { emea: "eu", amer: "us", apac: "ap" };
 export const CHAT_REGIONS = ["amer", "emea", "apac"] as const;
 
-/** The Trouter socket host production mode hands out (one of `hosts.ts`'s TROUTER_SOCKET_HOSTS). */
-export const TROUTER_SOCKET_HOST = "trouter2-emea-a.trouter.teams.microsoft.com";
+/** The Trouter socket host production mode hands out per cloud (in `hosts.ts`'s TROUTER_SOCKET_HOSTS). */
+export const TROUTER_SOCKET_HOSTS_BY_CLOUD: Readonly<Record<CloudKind, string>> = {
+  enterprise: "trouter2-emea-a.trouter.teams.microsoft.com",
+  consumer: "trouter2-usce-a.trouter.skype.com",
+};
 
 /** `emea02` → `emea-02`, the middle-tier partition path segment. */
 const partitionSegment = (tenant: Tenant | undefined): string => {
@@ -192,11 +195,11 @@ export class EmulatorUrls implements PublicUrls {
       : loopbackRegionGtms(this.#self, kind, tenant);
   }
 
-  get trouter(): string {
-    return this.mode === "production" ? `https://${TROUTER_SOCKET_HOST}` : `${this.#self}/trouter`;
+  trouter(kind: CloudKind): string {
+    return this.mode === "production" ? `https://${TROUTER_SOCKET_HOSTS_BY_CLOUD[kind]}` : `${this.#self}/trouter`;
   }
 
-  get registrar(): string {
-    return `${this.mode === "production" ? CLOUDS.enterprise.baseUrl : this.#self}${REGISTRAR_PATH}`;
+  registrar(kind: CloudKind): string {
+    return this.mode === "production" ? PUSH_ROOTS[kind].registrar : `${this.#self}${REGISTRAR_PATH}`;
   }
 }

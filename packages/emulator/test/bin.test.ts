@@ -1,8 +1,11 @@
 import * as assert from "node:assert/strict";
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { once } from "node:events";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { PRODUCTION_HOSTNAMES } from "../src/hosts.js";
 
 const ROOT = join(import.meta.dirname, "../../..");
 const BIN = join(ROOT, "packages/emulator/src/bin.ts");
@@ -41,7 +44,7 @@ async function finish(child: ChildProcessWithoutNullStreams): Promise<{ code: nu
   return { code, stderr };
 }
 
-describe("teams-emulator bin", () => {
+describe("teams-emulator bin", { timeout: 600_000 }, () => {
   it("starts on --port 0, prints the port, users and env block, serves, and stops on SIGTERM", async () => {
     const child = run(["--port", "0"]);
     const done = finish(child);
@@ -75,6 +78,38 @@ describe("teams-emulator bin", () => {
     await waitForOutput(child, /Control plane/);
     child.kill("SIGINT");
     assert.equal((await done).code, 0);
+  });
+
+  it("--print-hosts prints every production hostname, one per line, and exits 0", async () => {
+    const child = run(["--print-hosts"]);
+    let stdout = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString("utf8");
+    });
+    assert.equal((await finish(child)).code, 0);
+    assert.deepEqual(stdout.trimEnd().split("\n"), [...PRODUCTION_HOSTNAMES]);
+  });
+
+  it("--production-hosts --tls --data-dir creates the CA there and prints the real configuration", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "teams-emulator-bin-"));
+    const dataDir = join(tmp, "ca");
+    const child = run(["--port", "0", "--seed", "empty", "--production-hosts", "--tls", "--data-dir", dataDir]);
+    const done = finish(child);
+    try {
+      const out = await waitForOutput(child, /Control plane: .*\n/);
+      const origin = /^teams-emulator listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out)?.[1];
+      assert.ok(origin);
+      assert.ok(out.includes(`local CA ${join(dataDir, "ca.pem")} (created now)`), out);
+      assert.match(out, /^ {2}export TEAMS_CLOUD=enterprise$/m);
+      assert.ok(out.includes(`  export HTTPS_PROXY=${origin}\n`));
+      assert.ok(out.includes(`  export NODE_EXTRA_CA_CERTS=${join(dataDir, "ca.pem")}\n`));
+      assert.doesNotMatch(out, /TEAMS_BASE_URL|TEAMS_LOGIN_URL/);
+      assert.equal(statSync(join(dataDir, "ca-key.pem")).mode & 0o777, 0o600);
+    } finally {
+      child.kill("SIGTERM");
+      await done;
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   for (const args of [

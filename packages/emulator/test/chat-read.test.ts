@@ -460,7 +460,12 @@ describe("auth and errors", () => {
         user: alice,
         membership: membershipsOf(world.emu.context.directory, alice)[0]!,
         clientId: CLIENT_IDS.teamsWeb,
-        grant: { audience, scopes: [`${audience}/.default`], scp: ["user_impersonation"] },
+        grant: {
+          audience,
+          scopes: [`${audience}/.default`],
+          scp: ["user_impersonation"],
+          granted: [`${audience}/user_impersonation`],
+        },
       }).token;
     const afd = `/api/chatsvc/emea/v1/users/ME/conversations/${FALCON}/messages?pageSize=1`;
     const ok = await world.callWithHeaders("GET", afd, { Authorization: `Bearer ${bearer(AUDIENCES.ic3)}` });

@@ -246,7 +246,9 @@ describe("login: token endpoint", () => {
     assert.equal(body.token_type, "Bearer");
     assert.equal(typeof body.expires_in, "number");
     assert.ok(String(body.refresh_token).startsWith("0.EMU"), "opaque emulator refresh token");
-    assert.match(String(body.scope), /https:\/\/api\.spaces\.skype\.com\/\.default/);
+    // The granted scope as a full URI (§9.6), not the requested `.default`.
+    assert.match(String(body.scope), /(?:^| )https:\/\/api\.spaces\.skype\.com\/user_impersonation(?: |$)/);
+    assert.doesNotMatch(String(body.scope), /\.default/);
 
     const at = jwtPayload(String(body.access_token));
     assert.equal(at.aud, "https://api.spaces.skype.com");
@@ -273,6 +275,12 @@ describe("login: token endpoint", () => {
     assert.equal(jwtPayload(String(p.access_token)).aud, "https://presence.teams.microsoft.com");
     assert.ok(p.refresh_token && p.refresh_token !== body.refresh_token, "a new refresh token");
     assert.equal(p.id_token, undefined, "no id_token without openid");
+
+    // Substrate's `.default` grants its named permission: the full URI in `scope`, the name in `scp` (§9.6).
+    const substrate = await refresh(emu, String(body.refresh_token), "https://substrate.office.com/.default");
+    const sub = (await substrate.json()) as Record<string, unknown>;
+    assert.equal(sub.scope, "https://substrate.office.com/SubstrateSearch-Internal.ReadWrite");
+    assert.equal(jwtPayload(String(sub.access_token)).scp, "SubstrateSearch-Internal.ReadWrite");
 
     // …and by another client of the family (the native client, without Origin).
     const native = await signIn(emu, "bob@contoso.com", { clientId: NATIVE });

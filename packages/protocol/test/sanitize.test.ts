@@ -258,3 +258,90 @@ describe("sanitizeTerminalText: which printable text survives a broken sequence 
     });
   }
 });
+
+describe("sanitizeTerminalText: the edges of every range it treats specially (mutation gaps)", () => {
+  // Each alone in plain text, so the quick "anything to do?" check must notice it by itself.
+  const special = [
+    ["\u0000", "ab"],
+    ["\u001f", "ab"],
+    ["\u007f", "ab"],
+    ["\u0080", "ab"],
+    ["\u061c", "ab"],
+    ["\u180e", "ab"],
+    ["\u200b", "ab"],
+    ["\u200f", "ab"],
+    ["\u2028", "a\nb"],
+    ["\u2029", "a\nb"],
+    ["\u202a", "ab"],
+    ["\u202e", "ab"],
+    ["\u2060", "ab"],
+    ["\u2064", "ab"],
+    ["\u2066", "ab"],
+    ["\u2069", "ab"],
+    ["\ufeff", "ab"],
+    ["\ud800", "a\ufffdb"],
+    ["\udbff", "a\ufffdb"],
+    ["\udc00", "a\ufffdb"],
+    ["\udfff", "a\ufffdb"],
+  ];
+  for (const [c, expected] of special) {
+    it(`handles U+${c!.charCodeAt(0).toString(16).padStart(4, "0")} alone`, () => {
+      assert.equal(sanitizeTerminalText(`a${c}b`), expected);
+    });
+  }
+
+  it("keeps the printable neighbours of those ranges, with and without other work to do", () => {
+    for (const c of [" ", "~", "\u00a0", "\u061b", "\u061d", "\u180d", "\u180f", "\u200a", "\u2010", "\u2027"]) {
+      assert.equal(sanitizeTerminalText(`a${c}b`), `a${c}b`, JSON.stringify(c));
+      assert.equal(sanitizeTerminalText(`\x07a${c}b`), `a${c}b`, `${JSON.stringify(c)} after a control`);
+    }
+    for (const c of ["\u202f", "\u205f", "\u2065", "\u206a", "\ufefe", "\uff00", "\ud7ff", "\ue000"]) {
+      assert.equal(sanitizeTerminalText(`a${c}b`), `a${c}b`, JSON.stringify(c));
+      assert.equal(sanitizeTerminalText(`\x07a${c}b`), `a${c}b`, `${JSON.stringify(c)} after a control`);
+    }
+  });
+
+  it("keeps a joiner only between visible non-ASCII characters, judging each neighbour", () => {
+    assert.equal(sanitizeTerminalText("\u00a0\u200d\u00a0"), "\u00a0\u200d\u00a0");
+    for (const n of ["\u2028", "\u2029", "\u202a", "\u202e", "\u2066", "\u2069", "\u200c", "\u200b", "\u2060"]) {
+      assert.equal(sanitizeTerminalText(`é\u200d${n}é`).includes("\u200d"), false, `joiner before ${n.charCodeAt(0)}`);
+      assert.equal(sanitizeTerminalText(`é${n}\u200dé`).includes("\u200d"), false, `joiner after ${n.charCodeAt(0)}`);
+    }
+    for (const n of ["\u202f", "\u2065", "\u206a", "\u2027", "\u00e9"]) {
+      assert.equal(sanitizeTerminalText(`é\u200c${n}`), `é\u200c${n}`, `joiner before ${n.charCodeAt(0)}`);
+    }
+  });
+});
+
+describe("sanitizeTerminalText: the byte ranges of escape sequences, edge by edge (mutation gaps)", () => {
+  const cases: Array<[string, string]> = [
+    // ESC + intermediate: space and "/" are the edges; then a final byte.
+    ["a\x1b b", "a"],
+    ["a\x1b/Bb", "ab"],
+    // ESC + final: "0" and "~" are the edges of the final bytes.
+    ["a\x1b0b", "ab"],
+    ["a\x1b~b", "ab"],
+    // ESC + ESC: the first is dropped, the second starts a sequence; ESC + line feed keeps it.
+    ["a\x1b\x1b[31mb", "ab"],
+    ["a\x1b\nb", "a\nb"],
+    // Intermediates after intermediates up to "/", then "0" or "~" ends it.
+    ["a\x1b(/Bb", "ab"],
+    ["a\x1b(0b", "ab"],
+    ["a\x1b(~b", "ab"],
+    // CSI finals "@" and "~" (ESC [ 2 ~ is the Insert key).
+    ["a\x1b[1@b", "ab"],
+    ["a\x1b[2~b", "ab"],
+    // ST ends a string; the text right after it survives.
+    ["a\x1b]0;t\x1b\\\\b", "a\\b"],
+    ["a\x1bPq\x1b\\b", "ab"],
+    // Surrogate pairs at the edges of the low range, and a high one before a non-surrogate.
+    ["a\ud800\udc00b", "a\ud800\udc00b"],
+    ["a\udbff\udfffb", "a\udbff\udfffb"],
+    ["a\ud800\ue000b", "a\ufffd\ue000b"],
+  ];
+  for (const [input, expected] of cases) {
+    it(`${JSON.stringify(input)} → ${JSON.stringify(expected)}`, () => {
+      assert.equal(sanitizeTerminalText(input), expected);
+    });
+  }
+});

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { AppFor } from "../shared/command.js";
 import * as accountsList from "./accounts/list.js";
 import * as accountsUse from "./accounts/use.js";
 import * as login from "./auth/login.js";
@@ -28,7 +29,6 @@ import * as statusMessage from "./status/message.js";
 import * as statusReset from "./status/reset.js";
 import * as statusSet from "./status/set.js";
 import * as tenants from "./tenants/list.js";
-import type { AppFor } from "./types.js";
 import * as watch from "./watch/watch.js";
 
 /** Every subcommand, in the order `teams --help` lists them. */

@@ -1,4 +1,4 @@
-import type { Conversation, Message } from "teams-api";
+import type { Conversation, Identity, Message } from "teams-api";
 
 /**
  * The JSON a command prints: curated fields with names resolved, no `raw` wire objects. Strings are
@@ -51,5 +51,16 @@ export function messageJson(m: Message, number?: number): Record<string, unknown
       count: r.count,
       users: r.users.map((u) => ({ mri: u.mri, displayName: u.displayName })),
     })),
+  };
+}
+
+/** Who is signed in, as `teams whoami` and `teams login` print it. */
+export function identityJson(me: Identity): Record<string, unknown> {
+  return {
+    mri: me.mri,
+    displayName: me.displayName,
+    email: me.email ?? null,
+    tenantId: me.tenantId ?? null,
+    kind: me.kind,
   };
 }

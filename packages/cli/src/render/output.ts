@@ -3,6 +3,7 @@ import type { RetryWait } from "teams-api";
 import { hint } from "../invocation.js";
 import { type Colors, colorEnabled, colors } from "./colors.js";
 import { pagedStdout, pagerCommand } from "./pager.js";
+import { progressBar } from "./progress.js";
 import { withSpinner } from "./spinner.js";
 import { renderTable, type TableOptions } from "./table.js";
 
@@ -56,6 +57,34 @@ export class Output {
     return this.stdout.columns || 100;
   }
 
+  /** Whether status goes to a terminal (QR codes, progress bars, in-place lines). */
+  get statusIsTerminal(): boolean {
+    return Boolean((this.stderr as { isTTY?: boolean }).isTTY);
+  }
+
+  /** A progress bar on stderr (drawn only on a terminal). */
+  progress(label: string, total: number | undefined): { update(bytes: number): void; done(): void } {
+    return progressBar(this.stderr, label, total);
+  }
+
+  /** A menu on stderr; resolves to the picked choice's value. Only call on a terminal. */
+  async select<T>(message: string, choices: ReadonlyArray<{ name: string; value: T }>): Promise<T> {
+    const { select } = await import("@inquirer/prompts");
+    return select({ message, choices: [...choices] }, { output: this.stderr });
+  }
+
+  /** A line of text typed on the terminal (required). */
+  async input(message: string): Promise<string> {
+    const { input } = await import("@inquirer/prompts");
+    return input({ message, required: true }, { output: this.stderr });
+  }
+
+  /** A secret typed on the terminal, masked. */
+  async password(message: string): Promise<string> {
+    const { password } = await import("@inquirer/prompts");
+    return password({ message, mask: true }, { output: this.stderr });
+  }
+
   /** A line of data. */
   line(text = ""): void {
     this.stdout.write(`${text}\n`);
@@ -77,6 +106,12 @@ export class Output {
 
   success(text: string): void {
     this.status(`${this.ec.green("✓")} ${text}`);
+  }
+
+  /** A last word on stderr when the process is interrupted: clears a spinner's line on a terminal first. */
+  interrupted(text: string): void {
+    if (this.statusIsTerminal) this.stderr.write("\r\x1b[2K");
+    this.stderr.write(`${text}\n`);
   }
 
   spin<T>(label: string, work: Promise<T> | (() => Promise<T>)): Promise<T> {

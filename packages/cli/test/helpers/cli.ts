@@ -36,12 +36,22 @@ function baseEnv(): NodeJS.ProcessEnv {
 }
 
 export function runCli(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  const child = spawn(process.execPath, [...NODE_ARGS, ...args], {
+  return runTs(BIN, args, options, `teams ${args.join(" ")}`);
+}
+
+/** Runs a TypeScript file from the sources (as `npm test` does) in a child, like `runCli`. */
+export function runTs(
+  script: string,
+  args: readonly string[],
+  options: RunOptions = {},
+  label = `${script} ${args.join(" ")}`,
+): Promise<RunResult> {
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", script, ...args], {
     cwd: ROOT,
     env: { ...baseEnv(), ...options.env },
     stdio: ["pipe", "pipe", "pipe"],
   });
-  return collect(child, `teams ${args.join(" ")}`, options.timeoutMs, options.input ?? "");
+  return collect(child, label, options.timeoutMs, options.input ?? "");
 }
 
 /** Gathers a child's output until it exits; kills it and rejects after `timeoutMs`. */

@@ -7,11 +7,12 @@
  * PKCE verifier. playwright-core is an optional dependency; without it or a browser, one sentence
  * names the other ways to sign in.
  */
-import { existsSync } from "node:fs";
+import { createHash, X509Certificate } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { OIDC_SCOPES } from "@teams-api/protocol";
 import type { Browser, Page, Request, Route } from "playwright-core";
 import { AbortError, AuthenticationError, TeamsError, TimeoutError } from "../errors.js";
-import type { Env } from "../http/fetch.js";
+import { type Env, proxyFromEnv } from "../http/fetch.js";
 import {
   authorizeUrl,
   callbackParams,
@@ -73,6 +74,35 @@ export const NO_AUTOMATED_BROWSER =
   "Automated browser sign-in needs the optional playwright-core package and a Chromium-family browser (set TEAMS_BROWSER to one); sign in instead with `teams login --device-code`, `teams login --no-browser` (paste the address), or `teams login --refresh-token-stdin`.";
 
 /** playwright-core when it is installed, else undefined. */
+/**
+ * The browser reaches the sign-in service the way the rest of the client does: through
+ * HTTPS_PROXY (or HTTP_PROXY), honouring NO_PROXY, and trusting the extra CAs Node trusts
+ * (NODE_EXTRA_CA_CERTS, e.g. a corporate TLS-inspecting proxy's): Chromium takes those as the
+ * public-key hashes whose chains it accepts.
+ */
+export function browserNetwork(env: Env): { proxy?: { server: string; bypass?: string }; args: string[] } {
+  const p = proxyFromEnv(env);
+  const server = p?.httpsProxy ?? p?.httpProxy;
+  const hashes: string[] = [];
+  const file = env.NODE_EXTRA_CA_CERTS?.trim();
+  if (file) {
+    try {
+      for (const pem of readFileSync(file, "utf8").match(
+        /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g,
+      ) ?? []) {
+        const spki = new X509Certificate(pem).publicKey.export({ type: "spki", format: "der" });
+        hashes.push(createHash("sha256").update(spki).digest("base64"));
+      }
+    } catch {
+      // Unreadable: Node itself only warns and goes on without them.
+    }
+  }
+  return {
+    ...(server ? { proxy: { server, ...(p?.noProxy ? { bypass: p.noProxy } : {}) } } : {}),
+    args: hashes.length ? [`--ignore-certificate-errors-spki-list=${hashes.join(",")}`] : [],
+  };
+}
+
 async function loadPlaywright(): Promise<typeof import("playwright-core") | undefined> {
   try {
     return await import("playwright-core");
@@ -122,10 +152,13 @@ export async function automatedBrowserLogin(
   const onAbort = (): void => void browser?.close().catch(() => {});
   options.signal?.addEventListener("abort", onAbort, { once: true });
   try {
+    const network = browserNetwork(deps.env);
     browser = await playwright.chromium.launch({
       executablePath,
       headless,
+      ...(network.proxy ? { proxy: network.proxy } : {}),
       args: [
+        ...network.args,
         ...(process.getuid?.() === 0 ? ["--no-sandbox"] : []),
         "--no-first-run",
         "--no-default-browser-check",

@@ -29,19 +29,8 @@ export async function readBodyCapped(res: Response, limit: number): Promise<Uint
     throw new BodyTooLargeError(limit);
   }
   if (!res.body) return new Uint8Array(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw new BodyTooLargeError(limit);
-    }
-    chunks.push(value);
-  }
+  const { chunks, size, stopped } = await readChunks(res.body, (n) => n > limit);
+  if (stopped) throw new BodyTooLargeError(limit);
   if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(size);
   let at = 0;
@@ -94,18 +83,29 @@ export async function discard(res: Response): Promise<void> {
 /** The first `limit` bytes of a body as text (error answers: their gist is all we need). */
 export async function readCapped(res: Response, limit: number): Promise<string> {
   if (!res.body) return "";
-  const reader = res.body.getReader();
+  const { chunks } = await readChunks(res.body, (n) => n >= limit);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * Reads a body chunk by chunk until it ends or `enough(bytesSoFar)` says so after a chunk — then
+ * the reader is cancelled (the rest is never downloaded) and `stopped` is true.
+ */
+async function readChunks(
+  body: ReadableStream<Uint8Array>,
+  enough: (size: number) => boolean,
+): Promise<{ chunks: Uint8Array[]; size: number; stopped: boolean }> {
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) break;
+    if (done) return { chunks, size, stopped: false };
     chunks.push(value);
     size += value.byteLength;
-    if (size >= limit) {
+    if (enough(size)) {
       await reader.cancel().catch(() => {});
-      break;
+      return { chunks, size, stopped: true };
     }
   }
-  return Buffer.concat(chunks).toString("utf8");
 }

@@ -25,6 +25,8 @@ class ConnectAgent extends Agent {
     private readonly secure: boolean,
   ) {
     super({ keepAlive: false });
+    // `wss:` requests go through https.request, which refuses an agent whose protocol is "http:".
+    if (secure) Object.defineProperty(this, "protocol", { value: "https:" });
   }
 
   override createConnection(

@@ -23,15 +23,6 @@ export interface ProfilePicture {
 /** How many MRIs one fetchShortProfile call carries. */
 export const SHORT_PROFILE_BATCH_SIZE = 100;
 
-const SHORT_PROFILE_QUERY = {
-  isMailAddress: "false",
-  canBeSmtpAddress: "false",
-  enableGuest: "true",
-  includeIBBarredUsers: "true",
-  skypeTeamsInfo: "true",
-  includeBots: "true",
-} as const;
-
 export class MiddleTierService {
   readonly #ctx: ServiceContext;
 
@@ -64,7 +55,7 @@ export class MiddleTierService {
         ...requestOptions(options),
         method: "POST",
         url: `${base}/beta/users/fetchShortProfile`,
-        query: { ...SHORT_PROFILE_QUERY },
+        query: { ...MT_QUERIES.fetchShortProfile },
         // The service wants a leading empty element (§9.4 #10).
         body: ["", ...batch],
         auth,

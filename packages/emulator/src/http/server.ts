@@ -27,12 +27,16 @@ export interface RequestListenerOptions {
   log?: (line: string) => void;
   /** Every answered request, for tests and benchmarks that count or replay them (never credentials). */
   onRequest?: (record: RequestRecord) => void;
+  /** Every answer as sent, headers and body (tests scan them); streamed bodies are not captured. */
+  observe?: (response: ObservedResponse) => void;
   /** Largest accepted request body. */
   maxBodyBytes?: number;
 }
 
 /** One answered request: what a test counts and a benchmark replays. Header names only, no values. */
 export interface RequestRecord {
+  /** The `Host` the request named (production mode routes by it). */
+  host: string;
   method: string;
   /** Path and query as sent. */
   target: string;
@@ -42,6 +46,19 @@ export interface RequestRecord {
   body: string;
   /** Lower-cased names of the credential headers it carried (`authentication`, `authorization`, `x-skypetoken`). */
   credentials: string[];
+}
+
+/** One answer as sent: what the address scan of production mode reads. */
+export interface ObservedResponse {
+  /** The `Host` the request named. */
+  host: string;
+  method: string;
+  /** Path and query as sent. */
+  target: string;
+  status: number;
+  headers: Readonly<Record<string, string>>;
+  /** The body as text ("" for none; a streamed body is not captured). */
+  body: string;
 }
 
 /** The `Host` a request names, lower-cased, without a trailing dot. */
@@ -69,15 +86,11 @@ function decodePath(pathname: string): string {
 }
 
 /** A plain-text 404 for a host or path no emulated service owns (never a service-shaped error). */
-function plainNotFound(res: ServerResponse, requestId: string, message: string): void {
-  const body = `${message}\n`;
-  res.writeHead(404, {
-    "Content-Type": "text/plain; charset=utf-8",
-    "Content-Length": String(Buffer.byteLength(body)),
-    "x-ms-request-id": requestId,
-  });
-  res.end(body);
-}
+const plainNotFound = (message: string): EmuResponse => ({
+  status: 404,
+  headers: { "Content-Type": "text/plain; charset=utf-8" },
+  body: `${message}\n`,
+});
 
 /**
  * The request listener (Azurite's request-listener-factory shape): one middleware chain for every
@@ -93,11 +106,23 @@ export function createRequestListener(
 
   const send = (res: ServerResponse, requestId: string, answer: EmuResponse, service: ServiceKind = "chat"): void => {
     if (res.headersSent || res.destroyed) return;
+    const observe = (status: number, headers: Record<string, string>, body: Buffer | string | undefined): void => {
+      const req = res.req;
+      options.observe?.({
+        host: hostOf(req),
+        method: (req.method ?? "GET").toUpperCase(),
+        target: req.url ?? "/",
+        status,
+        headers,
+        body: body === undefined ? "" : body.toString(),
+      });
+    };
     let out = answer;
     const headers: Record<string, string> = { "x-ms-request-id": requestId, ...out.headers };
     if (out.body instanceof Readable) {
       // A streamed body (AMS views): the handler sets Content-Length; bytes flow with backpressure.
       const stream = out.body;
+      observe(out.status, headers, undefined);
       res.writeHead(out.status, headers);
       stream.on("error", () => res.destroy());
       res.on("close", () => stream.destroy());
@@ -119,6 +144,7 @@ export function createRequestListener(
       }
     }
     headers["Content-Length"] = String(payload === undefined ? 0 : Buffer.byteLength(payload));
+    observe(out.status, headers, payload);
     res.writeHead(out.status, headers);
     res.end(payload);
   };
@@ -151,6 +177,7 @@ export function createRequestListener(
       const where = table.mode === "production" ? `${host}${url.pathname}` : url.pathname;
       options.log?.(`${method} ${where} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
       options.onRequest?.({
+        host,
         method,
         target: url.pathname + url.search,
         service: recordedService,
@@ -161,13 +188,13 @@ export function createRequestListener(
     });
     if (!entry) {
       raw.resume();
-      plainNotFound(res, requestId, `teams-emulator does not emulate the host '${host || "(none)"}'.`);
+      send(res, requestId, plainNotFound(`teams-emulator does not emulate the host '${host || "(none)"}'.`));
       return;
     }
     const found = mountFor(entry, path);
     if (!found && !entry.fallback) {
       raw.resume();
-      plainNotFound(res, requestId, `teams-emulator does not emulate ${method} ${url.pathname} on '${host}'.`);
+      send(res, requestId, plainNotFound(`teams-emulator does not emulate ${method} ${url.pathname} on '${host}'.`));
       return;
     }
     const service: ServiceKind = found?.mount.table.service ?? (entry.fallback as ServiceKind);

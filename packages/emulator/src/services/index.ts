@@ -2,10 +2,11 @@ import type { EmulatorContext } from "../context.js";
 import { clockRoutes, type EmulatorClock } from "../control/clock.js";
 import { controlRoutes } from "../control/routes.js";
 import { joinTables } from "../hosts.js";
-import type { ServiceKind, ServiceTable } from "../http/types.js";
+import type { ServiceTable } from "../http/types.js";
 import { amsRoutes } from "./ams/routes.js";
 import { authsvcRoutes } from "./authsvc/routes.js";
 import { chatsvcRoutes } from "./chatsvc/routes.js";
+import { csaRoutes } from "./csa/routes.js";
 import { loginRoutes } from "./login/routes.js";
 import { mtRoutes } from "./mt/routes.js";
 import { presenceRoutes } from "./presence/routes.js";
@@ -37,15 +38,12 @@ export interface Services {
   readonly control: ServiceTable;
 }
 
-/** A service not emulated yet: its prefix answers 404 "not emulated" in the service's own shape. */
-const notYet = (service: ServiceKind): ServiceTable => ({ service, routes: [] });
-
 export function buildServices(ctx: EmulatorContext, clock: EmulatorClock, reset: () => void): Services {
   return {
     login: loginRoutes(ctx),
     authsvc: authsvcRoutes(ctx),
     mt: mtRoutes(ctx),
-    csa: notYet("csa"),
+    csa: csaRoutes(ctx),
     chat: chatsvcRoutes(ctx),
     presence: presenceRoutes(ctx, ctx.presence),
     ams: amsRoutes(ctx),

@@ -10,10 +10,11 @@ import {
 } from "teams-api";
 import type { App } from "../../app.js";
 import { UsageError } from "../../errors.js";
+import { identityJson } from "../../render/json.js";
 import { qrLines } from "../../render/qr.js";
 import { oneLine } from "../../render/sanitize.js";
+import type { AppFor } from "../../shared/command.js";
 import { readStdin } from "../../stdin.js";
-import type { AppFor } from "../types.js";
 
 export interface LoginOptions {
   /** Sign in with this user name on the sign-in page (with `passwordStdin`, or a hidden prompt on a terminal). */
@@ -87,8 +88,7 @@ async function chooseMethod(app: App): Promise<Method> {
   if (app.cloud !== "consumer") choices.push({ name: "With a code on any device (device code)", value: "device-code" });
   if (hasDisplay(app.env)) choices.push({ name: "In your default browser", value: "system-browser" });
   choices.push({ name: "Paste the address from a browser", value: "paste" });
-  const { select } = await import("@inquirer/prompts");
-  return select({ message: "How do you want to sign in?", choices }, { output: process.stderr });
+  return app.out.select("How do you want to sign in?", choices);
 }
 
 export async function run(app: App, opts: LoginOptions): Promise<Identity> {
@@ -162,8 +162,7 @@ export async function run(app: App, opts: LoginOptions): Promise<Identity> {
             }
             app.out.status(`Open this address in a browser and sign in:\n\n  ${url}\n`);
             app.out.status("The browser then lands on a page that may not load; copy that page's address.");
-            const { input } = await import("@inquirer/prompts");
-            return input({ message: "Paste the address here:", required: true }, { output: process.stderr });
+            return app.out.input("Paste the address here:");
           }),
       });
       break;
@@ -184,7 +183,7 @@ function showDeviceCode(app: App, prompt: DeviceCodePrompt): void {
   const url = oneLine(prompt.verificationUri);
   const code = oneLine(prompt.userCode);
   app.out.status(`To sign in, open ${url} on any device and enter the code ${code} (valid for ${minutes} min).`);
-  if ((app.out.stderr as { isTTY?: boolean }).isTTY) app.out.status(`\n${qrLines(url).join("\n")}\n`);
+  if (app.out.statusIsTerminal) app.out.status(`\n${qrLines(url).join("\n")}\n`);
   app.out.status("Waiting for the sign-in to finish…");
 }
 
@@ -195,24 +194,10 @@ function showDeviceCode(app: App, prompt: DeviceCodePrompt): void {
  */
 async function chooseTenant(app: App, tenants: TenantInfo[]): Promise<string | undefined> {
   if (!isTerminal(app) || tenants.length === 0) return undefined;
-  const { select } = await import("@inquirer/prompts");
-  return select(
-    {
-      message: "Teams refused that organization (invitation not accepted). Sign in to which one instead?",
-      choices: tenants.map((t) => ({ name: oneLine(t.tenantName || t.tenantId), value: t.tenantId })),
-    },
-    { output: process.stderr },
+  return app.out.select(
+    "Teams refused that organization (invitation not accepted). Sign in to which one instead?",
+    tenants.map((t) => ({ name: oneLine(t.tenantName || t.tenantId), value: t.tenantId })),
   );
-}
-
-export function identityJson(me: Identity): Record<string, unknown> {
-  return {
-    mri: me.mri,
-    displayName: me.displayName,
-    email: me.email ?? null,
-    tenantId: me.tenantId ?? null,
-    kind: me.kind,
-  };
 }
 
 function isTerminal(app: App): boolean {
@@ -221,18 +206,13 @@ function isTerminal(app: App): boolean {
 
 async function readPassword(app: App, fromStdin: boolean): Promise<string> {
   if (fromStdin) {
-    if (isTerminal(app)) return promptPassword();
+    if (isTerminal(app)) return app.out.password("Password:");
     const password = await readStdin(app.stdin);
     if (!password) throw new UsageError("No password on stdin.");
     return password;
   }
   if (!isTerminal(app)) throw new UsageError("Give the password with --password-stdin when not on a terminal.");
-  return promptPassword();
-}
-
-async function promptPassword(): Promise<string> {
-  const { password } = await import("@inquirer/prompts");
-  return password({ message: "Password:", mask: true }, { output: process.stderr });
+  return app.out.password("Password:");
 }
 
 /** Opens the system browser; false when there is none to open (no display, no opener). */

@@ -3,7 +3,7 @@ import type { AuthStatus } from "teams-api";
 import type { App } from "../../app.js";
 import { hint } from "../../invocation.js";
 import { oneLine } from "../../render/sanitize.js";
-import type { AppFor } from "../types.js";
+import type { AppFor } from "../../shared/command.js";
 
 export type StatusOptions = Record<string, never>;
 

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import type { App } from "../../app.js";
+import { identityJson } from "../../render/json.js";
 import { oneLine } from "../../render/sanitize.js";
-import type { AppFor } from "../types.js";
-import { identityJson } from "./login.js";
+import type { AppFor } from "../../shared/command.js";
 
 export type WhoamiOptions = Record<string, never>;
 

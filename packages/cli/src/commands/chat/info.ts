@@ -2,8 +2,8 @@ import type { Command } from "commander";
 import type { App } from "../../app.js";
 import { oneLine } from "../../render/sanitize.js";
 import { shortTime } from "../../render/time.js";
-import type { AppFor } from "../types.js";
-import { KIND_LABELS } from "./list.js";
+import { KIND_LABELS } from "../../shared/chat-kinds.js";
+import type { AppFor } from "../../shared/command.js";
 
 export interface ChatInfoOptions {
   chat: string;

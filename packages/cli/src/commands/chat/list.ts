@@ -4,7 +4,8 @@ import type { App } from "../../app.js";
 import { conversationJson } from "../../render/json.js";
 import { oneLine, truncate } from "../../render/sanitize.js";
 import { shortTime } from "../../render/time.js";
-import { type AppFor, parseCount } from "../types.js";
+import { KIND_LABELS } from "../../shared/chat-kinds.js";
+import { type AppFor, parseCount } from "../../shared/command.js";
 
 export interface ChatsOptions {
   /** How many chats, most recent first. @default 25 */
@@ -20,15 +21,6 @@ export function register(program: Command, appFor: AppFor): void {
       await run(appFor(cmd), opts);
     });
 }
-
-export const KIND_LABELS: Readonly<Record<string, string>> = {
-  oneOnOne: "1:1",
-  group: "group",
-  channel: "channel",
-  meeting: "meeting",
-  virtual: "feed",
-  legacy: "chat",
-};
 
 export async function run(app: App, opts: ChatsOptions): Promise<Conversation[]> {
   const convs = await app.out.spin("Loading chats…", app.conversations(opts.count));
@@ -56,7 +48,7 @@ export async function run(app: App, opts: ChatsOptions): Promise<Conversation[]>
     return `${sender(m)}: ${m.isDeleted ? "(deleted)" : oneLine(m.text)}`;
   };
   const c = app.out.c;
-  const width = app.out.stdout.columns ?? 100;
+  const width = app.out.width;
   const previewWidth = Math.max(20, width - 72);
   app.out.table({
     head: ["#", "Chat", "Kind", "Last activity", "", "Last message"],

@@ -3,7 +3,7 @@ import type { CreatedChat } from "teams-api";
 import type { App } from "../../app.js";
 import { resolvePeople } from "../../people.js";
 import { oneLine } from "../../render/sanitize.js";
-import type { AppFor } from "../types.js";
+import type { AppFor } from "../../shared/command.js";
 
 export interface ChatNewOptions {
   /** Email addresses, or names of people you share a chat with. */

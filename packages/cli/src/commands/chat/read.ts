@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { App } from "../../app.js";
-import type { AppFor } from "../types.js";
+import type { AppFor } from "../../shared/command.js";
 
 export interface ReadOptions {
   chat: string;

@@ -3,7 +3,7 @@ import type { Contact } from "teams-api";
 import type { App } from "../../app.js";
 import { activityCell, presenceCell, presenceJson } from "../../render/presence.js";
 import { oneLine, truncate } from "../../render/sanitize.js";
-import type { AppFor } from "../types.js";
+import type { AppFor } from "../../shared/command.js";
 
 export interface ContactsOptions {
   /** Skip reading presence. */

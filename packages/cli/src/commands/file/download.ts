@@ -3,9 +3,8 @@ import type { Command } from "commander";
 import type { DownloadedFile } from "teams-api";
 import type { App } from "../../app.js";
 import { UsageError } from "../../errors.js";
-import { progressBar } from "../../render/progress.js";
 import { oneLine } from "../../render/sanitize.js";
-import type { AppFor } from "../types.js";
+import type { AppFor } from "../../shared/command.js";
 
 export interface DownloadOptions {
   /** An AMS object id, or a message (number from `teams messages`, or its id). */
@@ -45,12 +44,12 @@ async function resolveTarget(app: App, opts: DownloadOptions) {
 export async function run(app: App, opts: DownloadOptions): Promise<DownloadedFile> {
   const target = await app.out.spin("Finding the file…", resolveTarget(app, opts));
   const client = await app.session();
-  let bar: ReturnType<typeof progressBar> | undefined;
+  let bar: ReturnType<App["out"]["progress"]> | undefined;
   let got: DownloadedFile;
   try {
     got = await client.media.downloadFile(target, opts.dir ?? ".", {
       onProgress: (p) => {
-        bar ??= progressBar(app.out.stderr, "Downloading", p.total);
+        bar ??= app.out.progress("Downloading", p.total);
         bar.update(p.bytes);
       },
     });

@@ -4,10 +4,9 @@ import { formatBytes } from "@teams-api/protocol";
 import type { Command } from "commander";
 import type { UploadedFile } from "teams-api";
 import type { App } from "../../app.js";
-import { progressBar } from "../../render/progress.js";
 import { oneLine } from "../../render/sanitize.js";
-import { sentJson } from "../message/send.js";
-import type { AppFor } from "../types.js";
+import type { AppFor } from "../../shared/command.js";
+import { sentJson } from "../../shared/send.js";
 
 export interface UploadOptions {
   chat: string;
@@ -38,7 +37,7 @@ export async function run(app: App, opts: UploadOptions): Promise<UploadedFile> 
   // The library checks the file (missing, folder, empty); the size only sizes the bar.
   const size = (await stat(opts.file).catch(() => undefined))?.size;
   const name = oneLine(basename(opts.file));
-  const bar = progressBar(app.out.stderr, `Uploading ${name}`, size);
+  const bar = app.out.progress(`Uploading ${name}`, size);
   let up: UploadedFile;
   try {
     const work = client.media.uploadFile(id, opts.file, {
@@ -46,7 +45,7 @@ export async function run(app: App, opts: UploadOptions): Promise<UploadedFile> 
       onProgress: (p) => bar.update(p.bytes),
     });
     up =
-      size !== undefined && size > 1024 * 1024 && app.out.stderr.isTTY
+      size !== undefined && size > 1024 * 1024 && app.out.statusIsTerminal
         ? await work
         : await app.out.spin("Uploading…", work);
   } finally {

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { App } from "../../app.js";
 import { resolvePeople } from "../../people.js";
 import { oneLine } from "../../render/sanitize.js";
-import type { AppFor } from "../types.js";
+import type { AppFor } from "../../shared/command.js";
 
 export interface MembersRemoveOptions {
   chat: string;

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { App } from "../../app.js";
-import type { AppFor } from "../types.js";
-import { messageText } from "./send.js";
+import type { AppFor } from "../../shared/command.js";
+import { messageText } from "../../shared/send.js";
 
 export interface EditOptions {
   chat: string;

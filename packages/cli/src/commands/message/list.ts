@@ -4,7 +4,7 @@ import type { App } from "../../app.js";
 import { messageJson } from "../../render/json.js";
 import { messageLines } from "../../render/messages.js";
 import { oneLine } from "../../render/sanitize.js";
-import { type AppFor, parseCount } from "../types.js";
+import { type AppFor, parseCount } from "../../shared/command.js";
 
 export interface MessagesOptions {
   chat: string;

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import type { App } from "../../app.js";
 import { UsageError } from "../../errors.js";
 import { oneLine } from "../../render/sanitize.js";
-import type { AppFor } from "../types.js";
+import type { AppFor } from "../../shared/command.js";
 
 export interface ReactOptions {
   chat: string;

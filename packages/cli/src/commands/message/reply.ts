@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import type { SentMessage } from "teams-api";
 import type { App } from "../../app.js";
-import type { AppFor } from "../types.js";
-import { messageText, sending, sentJson } from "./send.js";
+import type { AppFor } from "../../shared/command.js";
+import { messageText, sending, sentJson } from "../../shared/send.js";
 
 export interface ReplyOptions {
   chat: string;

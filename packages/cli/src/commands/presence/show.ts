@@ -4,7 +4,7 @@ import type { App } from "../../app.js";
 import { resolvePeople } from "../../people.js";
 import { activityCell, presenceCell, presenceJson } from "../../render/presence.js";
 import { oneLine, truncate } from "../../render/sanitize.js";
-import type { AppFor } from "../types.js";
+import type { AppFor } from "../../shared/command.js";
 
 export interface PresenceOptions {
   /** Email addresses, MRIs or names of people the user shares a chat with; "me" for the user. */

@@ -6,7 +6,7 @@ import type { App } from "../../app.js";
 import { UsageError } from "../../errors.js";
 import { resolvePeople } from "../../people.js";
 import { oneLine } from "../../render/sanitize.js";
-import type { AppFor } from "../types.js";
+import type { AppFor } from "../../shared/command.js";
 
 export function register(program: Command, appFor: AppFor): void {
   program

@@ -3,7 +3,7 @@ import type { SearchResult } from "teams-api";
 import type { App } from "../../app.js";
 import { oneLine } from "../../render/sanitize.js";
 import { shortTime } from "../../render/time.js";
-import { type AppFor, parseCount } from "../types.js";
+import { type AppFor, parseCount } from "../../shared/command.js";
 
 export interface SearchOptions {
   query: string;

@@ -2,8 +2,8 @@ import type { Command } from "commander";
 import type { App } from "../../app.js";
 import { UsageError } from "../../errors.js";
 import { oneLine } from "../../render/sanitize.js";
-import { formatDuration, parseDuration } from "../duration.js";
-import type { AppFor } from "../types.js";
+import type { AppFor } from "../../shared/command.js";
+import { formatDuration, parseDuration } from "../../shared/duration.js";
 
 export interface StatusMessageOptions {
   /** The message; omitted with `clear`. */

@@ -1,8 +1,8 @@
 import { type Command, InvalidArgumentError } from "commander";
 import type { App } from "../../app.js";
 import { availabilityLabel } from "../../render/presence.js";
-import { formatDuration, parseDuration } from "../duration.js";
-import type { AppFor } from "../types.js";
+import type { AppFor } from "../../shared/command.js";
+import { formatDuration, parseDuration } from "../../shared/duration.js";
 
 type Settable = "Available" | "Busy" | "DoNotDisturb" | "BeRightBack" | "Away" | "Offline";
 

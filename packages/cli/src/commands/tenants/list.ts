@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { TenantInfo } from "teams-api";
 import type { App } from "../../app.js";
 import { oneLine } from "../../render/sanitize.js";
-import type { AppFor } from "../types.js";
+import type { AppFor } from "../../shared/command.js";
 
 export function register(program: Command, appFor: AppFor): void {
   program

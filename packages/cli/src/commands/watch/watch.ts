@@ -1,10 +1,10 @@
 import type { Command } from "commander";
-import type { RealtimeEvent, TeamsClient } from "teams-api";
+import type { RealtimeEvent } from "teams-api";
 import type { App } from "../../app.js";
 import { oneLine } from "../../render/sanitize.js";
+import type { AppFor } from "../../shared/command.js";
+import { eventJson, humanLine, Names } from "../../shared/watch-format.js";
 import { cancellable } from "../../terminal.js";
-import type { AppFor } from "../types.js";
-import { conversationOf, eventJson, humanLine, peopleOf, type WatchNames } from "./format.js";
 
 export interface WatchOptions {
   /** Chat references (numbers from `teams chats`, title fragments or ids); all chats when empty. */
@@ -19,34 +19,6 @@ export function register(program: Command, appFor: AppFor): void {
     .action(async (chats: string[], _opts: unknown, cmd: Command) => {
       await run(appFor(cmd), { chats });
     });
-}
-
-/** Resolves names before an event is printed; caches chat titles. */
-export class Names implements WatchNames {
-  readonly #titles = new Map<string, string>();
-  self = "";
-  constructor(private readonly client: TeamsClient) {}
-
-  async prepare(e: RealtimeEvent): Promise<void> {
-    const people = peopleOf(e);
-    if (people.length) await this.client.names.displayNames(people);
-    const id = conversationOf(e);
-    if (id && !this.#titles.has(id)) {
-      const title = await this.client.chat
-        .getConversationDetails(id)
-        .then((d) => this.client.names.conversationTitle(d))
-        .catch(() => "a chat");
-      this.#titles.set(id, title);
-    }
-  }
-
-  person(mri: string): string {
-    return this.client.names.peek(mri);
-  }
-
-  chat(id: string): string {
-    return this.#titles.get(id) ?? "a chat";
-  }
 }
 
 /** Streams events until Ctrl+C (or the listener closes); exits cleanly, deleting the registration. */
@@ -64,7 +36,7 @@ export async function run(app: App, opts: WatchOptions, signal?: AbortSignal): P
     await names.prepare(e);
     if (out.json) {
       const obj = eventJson(e, names);
-      if (obj) out.stdout.write(`${JSON.stringify(obj)}\n`);
+      if (obj) out.line(JSON.stringify(obj));
       return;
     }
     if (e.type === "state") {

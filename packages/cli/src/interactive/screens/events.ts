@@ -4,11 +4,10 @@
  * the one sanitizer) until Esc, Ctrl+C or Enter on "← Back" returns to the main menu.
  */
 import type { RealtimeEvent, RealtimeListener } from "teams-api";
-import { humanLine } from "../../commands/watch/format.js";
-import { Names } from "../../commands/watch/watch.js";
 import { colors } from "../../render/colors.js";
 import { oneLine } from "../../render/sanitize.js";
 import { shortTime } from "../../render/time.js";
+import { humanLine, Names } from "../../shared/watch-format.js";
 import type { Ctx } from "../context.js";
 import { isCtrlC, type Key } from "../keys.js";
 import type { Rendered, View } from "../ui.js";

@@ -5,7 +5,7 @@
  * failure (5xx, reset, timeout), the final one included, and hands back what it found. This module
  * only reads the outcome: the server's answer, or the echoed message.
  */
-import { CHAT_PATHS, type WireSendMessageRequest } from "@teams-api/protocol";
+import { CHAT_PATHS, isJsonObject, type WireSendMessageRequest } from "@teams-api/protocol";
 import { AbortError, DeliveryUnknownError, NotFoundError, ProtocolError } from "../../errors.js";
 import type { ApiResponse, RequestOptions } from "../../http/types.js";
 import type { Message, SentMessage } from "../../models.js";
@@ -84,20 +84,12 @@ export function sentMessage(res: ApiResponse<unknown>, conversationId: string, c
   }
   const b = res.body as Record<string, unknown> | null | undefined;
   // OriginalArrivalTime is the id; a body `id` may just echo the clientmessageid (§2.8).
-  let ms = b && typeof b === "object" ? msFrom(b["OriginalArrivalTime"]) : undefined;
-  let id = ms !== undefined ? String(ms) : undefined;
-  if (id === undefined) {
-    const location = res.headers.get("location") ?? "";
-    const last = /\/messages\/(\d+)(?:[?#]|$)/.exec(location)?.[1];
-    if (last) {
-      id = last;
-      ms = Number(last);
-    }
-  }
-  if (id === undefined || ms === undefined) {
-    throw new ProtocolError("The chat service accepted the message but did not say its id.");
-  }
-  return { id, clientMessageId, conversationId, arrivalTime: new Date(ms) };
+  const arrival = msFrom(b?.["OriginalArrivalTime"]);
+  // Stryker disable next-line StringLiteral: equivalent — only a /messages/ path matches, never the fallback
+  const location = res.headers.get("location") ?? "";
+  const id = arrival !== undefined ? String(arrival) : /\/messages\/(\d+)(?:[?#]|$)/.exec(location)?.[1];
+  if (id === undefined) throw new ProtocolError("The chat service accepted the message but did not say its id.");
+  return { id, clientMessageId, conversationId, arrivalTime: new Date(Number(id)) };
 }
 
 /**
@@ -116,8 +108,7 @@ export async function findSent(
   try {
     for await (const page of recent(conversationId, { ...options, startTime: Math.max(1, since), pageSize })) {
       for (const raw of page) {
-        const r = raw as { clientmessageid?: unknown } | null;
-        if (r && typeof r === "object" && String(r.clientmessageid) === clientMessageId) {
+        if (isJsonObject(raw) && String(raw["clientmessageid"]) === clientMessageId) {
           return toMessage(raw, conversationId);
         }
       }

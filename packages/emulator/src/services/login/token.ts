@@ -77,7 +77,8 @@ export function tokenIssuer(core: LoginCore) {
     });
     const body: Record<string, unknown> = {
       token_type: "Bearer",
-      scope: [...parsed.grant.scopes, ...[...parsed.oidc].filter((s) => s !== "offline_access")].join(" "),
+      // The granted scopes as full URIs, as AAD answers (§9.6), then the OIDC scopes.
+      scope: [...parsed.grant.granted, ...[...parsed.oidc].filter((s) => s !== "offline_access")].join(" "),
       expires_in: access.expiresIn,
       ext_expires_in: access.expiresIn,
       access_token: access.token,

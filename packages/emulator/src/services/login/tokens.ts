@@ -43,11 +43,30 @@ export function isSpaClient(clientId: string): boolean {
 export interface ResourceGrant {
   /** `aud` claim. */
   readonly audience: string;
-  /** Scopes as requested (echoed in the token response `scope`). */
+  /** Scopes as requested (kept with a refresh token: the default of a later refresh). */
   readonly scopes: readonly string[];
-  /** `scp` claim values. */
+  /** `scp` claim values: the granted scope names without the resource prefix. */
   readonly scp: readonly string[];
+  /**
+   * The granted scopes as full scope URIs, as AAD lists them in the token reply's `scope`
+   * (PROTOCOL.md §9.6): `https://substrate.office.com/SubstrateSearch-Internal.ReadWrite`, never the
+   * requested `…/.default`.
+   */
+  readonly granted: readonly string[];
 }
+
+/**
+ * What `<resource>/.default` grants the Teams clients, by resource (the pre-consented permission;
+ * §9.6 names Substrate's, the rest are the permission each resource's tokens carry).
+ */
+const DEFAULT_GRANTS: Readonly<Record<string, string>> = {
+  "https://api.spaces.skype.com": "user_impersonation",
+  "https://chatsvcagg.teams.microsoft.com": "user_impersonation",
+  "https://ic3.teams.office.com": "Teams.AccessAsUser.All",
+  "https://presence.teams.microsoft.com": "user_impersonation",
+  "https://substrate.office.com": "SubstrateSearch-Internal.ReadWrite",
+  "https://graph.microsoft.com": "User.Read",
+};
 
 /** OIDC scopes that never name a resource. */
 export const OIDC_SCOPE_SET: ReadonlySet<string> = new Set(["openid", "profile", "offline_access", "email"]);
@@ -62,7 +81,10 @@ const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
  * URL scope → its origin, with the last path segment as `scp`.
  */
 export function resourceOfScope(scope: string, consumer: boolean): { audience: string; scp: string } {
-  if (scope.endsWith("/.default")) return { audience: scope.slice(0, -"/.default".length), scp: "user_impersonation" };
+  if (scope.endsWith("/.default")) {
+    const audience = scope.slice(0, -"/.default".length);
+    return { audience, scp: DEFAULT_GRANTS[audience] ?? "user_impersonation" };
+  }
   if (scope.startsWith("service::")) return { audience: scope, scp: scope.split("::")[2] ?? scope };
   const m = /^(https?:\/\/[^/]+)\/(.+)$/.exec(scope);
   if (m) {
@@ -84,7 +106,7 @@ export function parseScopeParam(scopeParam: string, consumer: boolean): { oidc: 
   if (resourceScopes.length === 0) {
     return {
       oidc,
-      grant: { audience: GRAPH_APP_ID, scopes: [], scp: [...oidc].filter((s) => s !== "offline_access") },
+      grant: { audience: GRAPH_APP_ID, scopes: [], scp: [...oidc].filter((s) => s !== "offline_access"), granted: [] },
     };
   }
   const resolved = resourceScopes.map((s) => resourceOfScope(s, consumer));
@@ -96,7 +118,23 @@ export function parseScopeParam(scopeParam: string, consumer: boolean): { oidc: 
       { aadError: "invalid_scope", aadCode: 28000 },
     );
   }
-  return { oidc, grant: { audience, scopes: resourceScopes, scp: [...new Set(resolved.map((r) => r.scp))] } };
+  // A requested `.default` becomes the permission it grants; a named scope is granted as named
+  // (consumer `service::…` scopes and full URIs alike); a bare name is Microsoft Graph's.
+  const granted = resourceScopes.map((r, i) => {
+    const { audience: aud, scp } = resolved[i]!;
+    if (r.endsWith("/.default")) return `${aud}/${scp}`;
+    if (aud === GRAPH_APP_ID) return `https://graph.microsoft.com/${r}`;
+    return r;
+  });
+  return {
+    oidc,
+    grant: {
+      audience,
+      scopes: resourceScopes,
+      scp: [...new Set(resolved.map((r) => r.scp))],
+      granted: [...new Set(granted)],
+    },
+  };
 }
 
 /** A refresh token as the emulator keeps it server-side. The token itself is opaque. */

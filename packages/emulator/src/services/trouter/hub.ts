@@ -97,9 +97,9 @@ export class TrouterHub implements ConnectionHost {
     this.#unsubscribe = ctx.events.on("chat", (e) => this.#onChat(e.to, e.event));
   }
 
-  /** The Trouter root: `${origin}/trouter` in loopback mode, a Trouter socket host in production-hosts mode. */
-  get root(): string {
-    return this.ctx.urls.trouter;
+  /** The Trouter root: `${origin}/trouter` in loopback mode, the user's cloud's socket host in production-hosts mode. */
+  rootFor(user: User): string {
+    return this.ctx.urls.trouter(user.kind);
   }
 
   log(line: string): void {
@@ -139,15 +139,15 @@ export class TrouterHub implements ConnectionHost {
     return a;
   }
 
-  surl(a: Pick<Allocation, "surlId">): string {
-    return `${this.root}/v4/f/${a.surlId}/`;
+  surl(a: Pick<Allocation, "surlId" | "user">): string {
+    return `${this.rootFor(a.user)}/v4/f/${a.surlId}/`;
   }
 
   /** `POST /v4/a?epid=` (§7.2). */
   allocate(user: User, epid: string): AllocateResponse {
     const a = this.#newAllocation(user, epid);
     return {
-      socketio: `${this.root}/`,
+      socketio: `${this.rootFor(user)}/`,
       surl: this.surl(a),
       url: this.surl(a),
       ttl: "589396",
@@ -236,7 +236,7 @@ export class TrouterHub implements ConnectionHost {
     if (modern) {
       Object.assign(args, {
         surl: this.surl(a),
-        registrarUrl: this.ctx.urls.registrar,
+        registrarUrl: this.ctx.urls.registrar(a.user.kind),
         connectparams: a.connectparams,
       });
     }

@@ -5,14 +5,18 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  App,
+  describeError,
+  exitCodeFor,
+  installTerminalGuards,
+  oneLine,
+  restoreTerminal,
+  runInteractive,
+  wrap,
+} from "@teams-api/cli";
 import { DEFAULT_EMULATOR_PORT, DEMO_PASSWORD, type Emulator, startEmulator, type User } from "@teams-api/emulator";
 import { TeamsClient } from "teams-api";
-import { App } from "./app.js";
-import { describeError, exitCodeFor } from "./errors.js";
-import { runInteractive } from "./interactive/loop.js";
-import { wrap } from "./render/messages.js";
-import { oneLine } from "./render/sanitize.js";
-import { installTerminalGuards, restoreTerminal } from "./terminal.js";
 
 interface DemoArgs {
   user: string;

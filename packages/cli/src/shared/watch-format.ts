@@ -1,7 +1,7 @@
 import { parseEmotions, reactionLabel } from "@teams-api/protocol";
-import type { Message, RealtimeEvent } from "teams-api";
-import type { Colors } from "../../render/colors.js";
-import { oneLine, truncate } from "../../render/sanitize.js";
+import type { Message, RealtimeEvent, TeamsClient } from "teams-api";
+import type { Colors } from "../render/colors.js";
+import { oneLine, truncate } from "../render/sanitize.js";
 
 /** Names for what an event mentions, resolved before formatting (never raw ids). */
 export interface WatchNames {
@@ -145,5 +145,33 @@ export function eventJson(e: RealtimeEvent, names: WatchNames): Record<string, u
       return { type: "resumed", replayed: e.replayed, reason: e.reason };
     case "state":
       return { type: "state", state: e.state, ...(e.reason ? { reason: e.reason } : {}) };
+  }
+}
+
+/** Resolves names before an event is printed; caches chat titles. */
+export class Names implements WatchNames {
+  readonly #titles = new Map<string, string>();
+  self = "";
+  constructor(private readonly client: TeamsClient) {}
+
+  async prepare(e: RealtimeEvent): Promise<void> {
+    const people = peopleOf(e);
+    if (people.length) await this.client.names.displayNames(people);
+    const id = conversationOf(e);
+    if (id && !this.#titles.has(id)) {
+      const title = await this.client.chat
+        .getConversationDetails(id)
+        .then((d) => this.client.names.conversationTitle(d))
+        .catch(() => "a chat");
+      this.#titles.set(id, title);
+    }
+  }
+
+  person(mri: string): string {
+    return this.client.names.peek(mri);
+  }
+
+  chat(id: string): string {
+    return this.#titles.get(id) ?? "a chat";
   }
 }
