@@ -6,6 +6,7 @@ export * from "./content/index.js";
 export * from "./forms.js";
 export * from "./ids.js";
 export * from "./json.js";
+export * from "./jwt.js";
 export * from "./limits.js";
 export * from "./middle-tier.js";
 export * from "./path-template.js";

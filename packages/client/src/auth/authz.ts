@@ -3,8 +3,7 @@
  * ([DISAGREE] §1.8), so all three are accepted: the `skypeToken` object (MXG), the enterprise
  * `tokens` object, and a flat `skypeToken` string with `skypeTokenExpiresIn`.
  */
-import { isJsonObject, type RegionGtms, type SkypeTokenClaims } from "@teams-api/protocol";
-import { decodeJwt } from "jose";
+import { decodeJwtPayload, isJsonObject, type RegionGtms, type SkypeTokenClaims } from "@teams-api/protocol";
 import { AuthenticationError, ProtocolError, TeamsApiError } from "../errors.js";
 import type { TeamsTransport } from "../http/transport.js";
 import { authzSentence } from "./messages.js";
@@ -31,7 +30,7 @@ const num = (v: unknown): number | undefined => {
 /** The claims of a skypetoken, or undefined when it is not a decodable JWT. Never throws. */
 export function skypeTokenClaims(token: string): Partial<SkypeTokenClaims> | undefined {
   try {
-    return decodeJwt(token) as Partial<SkypeTokenClaims>;
+    return decodeJwtPayload(token) as Partial<SkypeTokenClaims>;
   } catch {
     return undefined;
   }

@@ -2,8 +2,7 @@
  * What the tokens say about the account: the id_token's name and user name (never verified — it
  * only names the account) and the identity built from the skypetoken's claims (§1.7).
  */
-import { mriFromSkypeId, orgidMri } from "@teams-api/protocol";
-import { decodeJwt } from "jose";
+import { decodeJwtPayload, mriFromSkypeId, orgidMri } from "@teams-api/protocol";
 import { ProtocolError } from "../errors.js";
 import type { Identity } from "../http/types.js";
 import { skypeTokenClaims } from "./authz.js";
@@ -22,7 +21,7 @@ export interface IdClaims {
 export function idTokenClaims(idToken: string | undefined): IdClaims | undefined {
   if (!idToken) return undefined;
   try {
-    return decodeJwt(idToken) as IdClaims;
+    return decodeJwtPayload(idToken) as IdClaims;
   } catch {
     return undefined;
   }

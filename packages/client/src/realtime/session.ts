@@ -24,7 +24,7 @@ import { AuthenticationError, ConnectionError, ProtocolError, TeamsError } from 
 import type { Env, FetchLike } from "../http/fetch.js";
 import type { Logger } from "../http/types.js";
 import { proxyAgentFor } from "./proxy.js";
-import { type SocketHandlers, type SocketTimings, TrouterSocket } from "./socket.js";
+import { loadWebSocket, type SocketHandlers, type SocketTimings, TrouterSocket } from "./socket.js";
 
 /** Where push lives for a cloud: real hosts, or derived from TEAMS_BASE_URL for the emulator. */
 export interface PushRoots {
@@ -217,6 +217,7 @@ export class TrouterSession {
     connectparams: ConnectParams,
     handlers: SessionHandlers,
   ): Promise<Record<string, unknown>> {
+    await loadWebSocket();
     const d = this.deps;
     let resolveConnected!: (args: Record<string, unknown>) => void;
     const connected = new Promise<Record<string, unknown>>((r) => {

@@ -13,7 +13,7 @@ import {
   parseTrouterRequest,
   type TrouterRequest,
 } from "@teams-api/protocol";
-import WebSocket from "ws";
+import type WebSocket from "ws";
 import type { Logger } from "../http/types.js";
 
 export interface SocketTimings {
@@ -40,6 +40,13 @@ export interface SocketHandlers {
   onClose(reason: string): void;
 }
 
+let WebSocketImpl: typeof WebSocket | undefined;
+
+/** Loads `ws` once, before the first socket: commands that never open push do not pay for it at start. */
+export async function loadWebSocket(): Promise<void> {
+  WebSocketImpl ??= (await import("ws")).default;
+}
+
 export class TrouterSocket {
   #ws: WebSocket;
   #counter = 0;
@@ -58,7 +65,8 @@ export class TrouterSocket {
     private readonly timings: SocketTimings,
     private readonly logger: Logger | undefined,
   ) {
-    this.#ws = new WebSocket(url, {
+    if (!WebSocketImpl) throw new Error("loadWebSocket() must resolve before a TrouterSocket is made.");
+    this.#ws = new WebSocketImpl(url, {
       headers: options.headers,
       maxPayload: timings.maxFrameBytes,
       handshakeTimeout: timings.pingTimeoutMs,
@@ -127,7 +135,7 @@ export class TrouterSocket {
   }
 
   #send(frame: Frame): void {
-    if (this.#closed || this.#ws.readyState !== WebSocket.OPEN) return;
+    if (this.#closed || this.#ws.readyState !== this.#ws.OPEN) return;
     this.#ws.send(buildFrame(frame));
   }
 
