@@ -1,3 +1,4 @@
+import { loadavg } from "node:os";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { startEmulator } from "@teams-api/emulator";
@@ -102,11 +103,21 @@ const bench: Benchmark = {
       const base = emulator.context.regionGtms("enterprise").chatService;
       const feed = async (count: number): Promise<void> => {
         const target = received + count;
-        const done = new Promise<void>((resolve) => {
+        // Waits on the listener; a push lost for good (a starved loop can miss every redelivery)
+        // fails the bench after 60 s without progress instead of hanging it.
+        const done = new Promise<void>((resolve, reject) => {
+          let seen = received;
+          let still = 0;
           const check = setInterval(() => {
             if (received >= target) {
               clearInterval(check);
               resolve();
+            } else if (received === seen && ++still > 12_000) {
+              clearInterval(check);
+              reject(new Error(`the listener stopped at ${received - (target - count)} of ${count} pushed events`));
+            } else if (received !== seen) {
+              seen = received;
+              still = 0;
             }
           }, 5);
         });
@@ -147,9 +158,12 @@ const bench: Benchmark = {
         baseline: { name: "raw ws round trip (p50)", samplesMs: baselineMs },
         subject: { name: "send → onMessage (p50)", samplesMs: subjectMs },
         notes: {
-          "send → receive p50 / p99": `${pct(sendToReceive, 50).toFixed(2)} ms / ${pct(sendToReceive, 99).toFixed(2)} ms over ${sendToReceive.length} messages`,
+          "send → receive p50 / p90 / p99": `${pct(sendToReceive, 50).toFixed(2)} ms / ${pct(sendToReceive, 90).toFixed(2)} ms / ${pct(sendToReceive, 99).toFixed(2)} ms over ${sendToReceive.length} messages`,
           "store event → onMessage p50 / p99": `${pct(pushOnly, 50).toFixed(2)} ms / ${pct(pushOnly, 99).toFixed(2)} ms`,
           "raw ws round trip p50": `${median(baselineMs).toFixed(3)} ms`,
+          "machine load (1/5/15 min) at the end": loadavg()
+            .map((l) => l.toFixed(2))
+            .join(" / "),
           "listener heap growth": `${growthMb.toFixed(2)} MB after ${MEMORY_EVENTS.toLocaleString("en")} events (target < 10 MB, emulator in the same heap)`,
         },
       };

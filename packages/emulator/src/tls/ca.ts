@@ -5,8 +5,9 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import type * as Forge from "node-forge";
 
-// node-forge is CommonJS (and the project builds without esModuleInterop): load it as such.
-const forge = createRequire(import.meta.url)("node-forge") as typeof Forge;
+// node-forge is CommonJS (and the project builds without esModuleInterop): load it as such, and
+// only when `--tls` asks for a CA, so the plain emulator starts without it.
+let forge: typeof Forge;
 
 /**
  * The local certificate authority of `--tls` (like mitmproxy's): created on first use in the data
@@ -73,6 +74,7 @@ function createCa(): { cert: Forge.pki.Certificate; keyPem: string } {
 
 /** Loads the CA from `dataDir`, creating it (and the directory, 0700) on first use. */
 export function loadOrCreateCa(dataDir: string): LocalCa {
+  forge ??= createRequire(import.meta.url)("node-forge") as typeof Forge;
   const caPath = join(dataDir, "ca.pem");
   const keyPath = join(dataDir, "ca-key.pem");
   let created = false;
