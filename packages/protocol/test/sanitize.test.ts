@@ -338,6 +338,8 @@ describe("sanitizeTerminalText: the byte ranges of escape sequences, edge by edg
     ["a\ud800\udc00b", "a\ud800\udc00b"],
     ["a\udbff\udfffb", "a\udbff\udfffb"],
     ["a\ud800\ue000b", "a\ufffd\ue000b"],
+    // Two lone low surrogates are not a pair: only a high one may open one.
+    ["a\udc00\udc00b", "a\ufffd\ufffdb"],
   ];
   for (const [input, expected] of cases) {
     it(`${JSON.stringify(input)} → ${JSON.stringify(expected)}`, () => {
