@@ -47,7 +47,7 @@ export interface Message {
   readonly clientMessageId?: string;
   /** Bumps on edit, delete and reaction changes. */
   readonly version: number;
-  /** `RichText/Html`, `Text`, `ThreadActivity/AddMember`, `Event/Call`… */
+  /** The service's message type as sent (`Text`, `RichText/Html`, a thread activity, a call event…; docs/protocol.md lists them). */
   readonly messageType: string;
   readonly from: Person;
   /** Raw content as the service sent it (HTML for `RichText/Html`). Untrusted. */
