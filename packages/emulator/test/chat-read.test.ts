@@ -1,7 +1,6 @@
 import * as assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { AUDIENCES, CLIENT_IDS } from "@teams-api/protocol";
-import { membershipsOf } from "../src/services/login/memberships.js";
+import { AUDIENCES } from "@teams-api/protocol";
 import {
   ALICE,
   ALICE_BOB,
@@ -17,6 +16,7 @@ import {
   sample,
   TIMESTAMP_7,
 } from "./chat-helpers.js";
+import { bearerFor } from "./identity-helpers.js";
 
 /** Replays the read side of the chat service: properties, conversations, messages, paging, auth and errors. */
 
@@ -453,20 +453,7 @@ describe("auth and errors", () => {
   });
 
   it("through the AFD path an IC3 bearer alone is accepted; at the root it is not", async () => {
-    const tokens = world.emu.context.tokens;
-    const alice = world.emu.users.find((u) => u.mri === ALICE)!;
-    const bearer = (audience: string) =>
-      tokens.mintAccessToken({
-        user: alice,
-        membership: membershipsOf(world.emu.context.directory, alice)[0]!,
-        clientId: CLIENT_IDS.teamsWeb,
-        grant: {
-          audience,
-          scopes: [`${audience}/.default`],
-          scp: ["user_impersonation"],
-          granted: [`${audience}/user_impersonation`],
-        },
-      }).token;
+    const bearer = (audience: string) => bearerFor(world.emu, "alice@contoso.com", audience);
     const afd = `/api/chatsvc/emea/v1/users/ME/conversations/${FALCON}/messages?pageSize=1`;
     const ok = await world.callWithHeaders("GET", afd, { Authorization: `Bearer ${bearer(AUDIENCES.ic3)}` });
     assert.equal(ok.status, 200);

@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLIENT_IDS, SPA_CLIENT_ORIGINS } from "@teams-api/protocol";
 import type { Emulator } from "../src/emulator.js";
+import { membershipsOf } from "../src/services/login/memberships.js";
 
 export const SPACES_SCOPE = "https://api.spaces.skype.com/.default openid profile offline_access";
 export const CONSUMER_SCOPE = "service::api.fl.spaces.skype.com::MBI_SSL openid profile offline_access";
@@ -18,6 +19,23 @@ export const CONSUMER_WEB = CLIENT_IDS.teamsConsumerWeb;
 export const NATIVE_REDIRECT = "https://login.microsoftonline.com/common/oauth2/nativeclient";
 
 const SAMPLES = join(import.meta.dirname, "../../../../shared/protocol/samples");
+
+/** A web-client access token for `audience`, minted straight from the emulator's token service. */
+export function bearerFor(emu: Emulator, login: string, audience: string): string {
+  const user = emu.users.find((u) => u.login === login);
+  assert.ok(user, `demo user ${login}`);
+  return emu.context.tokens.mintAccessToken({
+    user,
+    membership: membershipsOf(emu.context.directory, user)[0]!,
+    clientId: CLIENT_IDS.teamsWeb,
+    grant: {
+      audience,
+      scopes: [`${audience}/.default`],
+      scp: ["user_impersonation"],
+      granted: [`${audience}/user_impersonation`],
+    },
+  }).token;
+}
 
 export function sample<T = Record<string, unknown>>(name: string): T {
   return JSON.parse(readFileSync(join(SAMPLES, name), "utf8")) as T;

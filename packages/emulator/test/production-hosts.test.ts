@@ -17,7 +17,7 @@ import { type TLSSocket, connect as tlsConnect } from "node:tls";
 import { AUDIENCES, CLIENT_IDS } from "@teams-api/protocol";
 import { type Emulator, startEmulator } from "../src/emulator.js";
 import { PRODUCTION_HOSTNAMES } from "../src/hosts.js";
-import { membershipsOf } from "../src/services/login/memberships.js";
+import { bearerFor } from "./identity-helpers.js";
 
 interface Answer {
   status: number;
@@ -72,20 +72,7 @@ function call(
 describe("production-hosts mode", { timeout: 300_000 }, () => {
   let emu: Emulator;
   let dataDir: string;
-  const bearer = (audience: string, login = "alice@contoso.com") => {
-    const user = emu.users.find((u) => u.login === login)!;
-    return emu.context.tokens.mintAccessToken({
-      user,
-      membership: membershipsOf(emu.context.directory, user)[0]!,
-      clientId: CLIENT_IDS.teamsWeb,
-      grant: {
-        audience,
-        scopes: [`${audience}/.default`],
-        scp: ["user_impersonation"],
-        granted: [`${audience}/user_impersonation`],
-      },
-    }).token;
-  };
+  const bearer = (audience: string, login = "alice@contoso.com") => bearerFor(emu, login, audience);
   const skype = (login = "alice@contoso.com") =>
     emu.context.tokens.mintSkypeToken(emu.users.find((u) => u.login === login)!).token;
 
