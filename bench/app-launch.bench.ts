@@ -7,7 +7,7 @@ import { startEmulator } from "@teams-api/emulator";
 import { TeamsClient } from "teams-api";
 import { type Benchmark, median } from "./lib.js";
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "packages", "cli", "bin", "teams.js");
+const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "packages", "cli", "bin", "teams.cjs");
 const MENU = "What would you like to do?";
 /** Launches per run; the run's sample is their median. */
 const LAUNCHES_PER_RUN = 5;

@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Benchmark, median } from "./lib.js";
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "packages", "cli", "bin", "teams.js");
+const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "packages", "cli", "bin", "teams.cjs");
 /** Spawns per run; the run's sample is the median of these, to keep one slow fork from deciding it. */
 const SPAWNS_PER_RUN = 15;
 

@@ -17,7 +17,7 @@ import { AUDIENCES } from "@teams-api/protocol";
 import { type BenchOutcome, median } from "./lib.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const bin = join(here, "..", "packages", "cli", "bin", "teams.js");
+const bin = join(here, "..", "packages", "cli", "bin", "teams.cjs");
 const replay = join(here, "bare-replay.mjs");
 /** Spawns per run and side; a run's sample is their median. */
 const SPAWNS_PER_RUN = 5;

@@ -1,6 +1,6 @@
 // Compiles each package to dist/ in dependency order. Tests and the demo run the TypeScript
 // sources directly (the "source" export condition); dist/ is what the installed bins and the
-// cold-start benchmark run.
+// benchmarks run; the `teams` bin runs the bundle built last.
 import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -21,3 +21,6 @@ for (const pkg of ["protocol", "client", "emulator", "cli"]) {
   rmSync(join(dir, "dist"), { recursive: true, force: true });
   execFileSync(process.execPath, [tsc, "-p", join(dir, "tsconfig.build.json")], { stdio: "inherit" });
 }
+// The installed `teams` runs one bundle of the command tree (see bundle-cli.mjs).
+const { bundleCli } = await import("./bundle-cli.mjs");
+await bundleCli();

@@ -54,6 +54,20 @@ export function runTs(
   return collect(child, label, options.timeoutMs, options.input ?? "");
 }
 
+/** Runs plain `node <args>` (no tsx, no source condition) in a child, like `runCli`. */
+export function runNode(
+  args: readonly string[],
+  options: RunOptions = {},
+  label = `node ${args.join(" ")}`,
+): Promise<RunResult> {
+  const child = spawn(process.execPath, [...args], {
+    cwd: ROOT,
+    env: { ...baseEnv(), ...options.env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  return collect(child, label, options.timeoutMs, options.input ?? "");
+}
+
 /** Gathers a child's output until it exits; kills it and rejects after `timeoutMs`. */
 function collect(
   child: ChildProcessWithoutNullStreams,
