@@ -23,10 +23,10 @@ import { TokenManager } from "./auth/token-manager.js";
 import { AuthenticationError, InvalidArgumentError } from "./errors.js";
 import { createDefaultFetch, type Env, type FetchLike } from "./http/fetch.js";
 import { redactingLogger } from "./http/logger.js";
+import { createNodeFetch } from "./http/node-fetch.js";
 import { Redactor } from "./http/redact.js";
 import { createTransport, type TeamsTransport } from "./http/transport.js";
 import type { Identity, Logger, RequestOptions, ServiceContext } from "./http/types.js";
-import { createStreamingFetch } from "./http/upload.js";
 import type { Conversation, Message, SentMessage, TenantInfo } from "./models.js";
 import { DEFAULT_OPTIONS, type TeamsClientOptions } from "./options.js";
 import { RealtimeControl } from "./realtime/control.js";
@@ -143,14 +143,15 @@ export class TeamsClient {
     this.#account = account;
     this.#store = store;
 
-    const fetchImpl = options.fetch ?? createDefaultFetch(this.#env);
+    const nodeFetch = createNodeFetch(this.#env);
+    const fetchImpl = options.fetch ?? createDefaultFetch(this.#env, nodeFetch);
     this.#fetch = fetchImpl;
     // Build the transport first without tokens for the OAuth client, then the token manager, then
     // the authenticated transport that shares the same fetch, clock and redactor.
     const base = {
       fetch: fetchImpl,
       // Streamed uploads go around undici's fetch, which buffers them whole; an injected fetch is used as is.
-      uploadFetch: options.fetch ?? createStreamingFetch(this.#env),
+      uploadFetch: options.fetch ?? nodeFetch,
       redactor: this.#redactor,
       logger: this.#logger,
       timeout: options.timeout ?? DEFAULT_OPTIONS.timeout,

@@ -7,7 +7,8 @@ import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Emulator, signInByForm as emulatorSignInByForm, startEmulator } from "@teams-api/emulator";
-import type { FetchLike } from "../src/http/fetch.js";
+import { createDefaultFetch, type FetchLike } from "../src/http/fetch.js";
+import { createNodeFetch } from "../src/http/node-fetch.js";
 import type { Logger } from "../src/http/types.js";
 import { TeamsClient, type TeamsClientOptions } from "../src/index.js";
 
@@ -44,8 +45,17 @@ export interface Call {
   readonly headers: Headers;
 }
 
-/** Wraps the real fetch and records every request; emits "call" as each one starts. */
-export function countingFetch(inner: FetchLike = (i, init) => fetch(i, init)): {
+/** The fetch a TeamsClient uses by default (no proxy): its own on node:http, global fetch for redirects. */
+export const libraryFetch: FetchLike = createDefaultFetch({}, createNodeFetch({}));
+
+/** Both fetches the transport runs on: the library's own, and Node's global fetch (injectable). */
+export const FETCHES: ReadonlyArray<readonly [name: string, fetch: FetchLike]> = [
+  ["the library's own fetch", libraryFetch],
+  ["Node's global fetch", (i, init) => fetch(i, init)],
+];
+
+/** Wraps the library's default fetch and records every request; emits "call" as each one starts. */
+export function countingFetch(inner: FetchLike = libraryFetch): {
   fetch: FetchLike;
   calls: Call[];
   events: EventEmitter;

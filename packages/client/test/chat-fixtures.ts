@@ -8,7 +8,7 @@ import { after, before, beforeEach } from "node:test";
 import { DEMO_CHAT_IDS, type Emulator } from "@teams-api/emulator";
 import type { FetchLike } from "../src/http/fetch.js";
 import type { TeamsClient, TeamsClientOptions } from "../src/index.js";
-import { clientFor, emulator, PASSWORD } from "./auth-helpers.js";
+import { clientFor, emulator, libraryFetch, PASSWORD } from "./auth-helpers.js";
 
 export const MRI = {
   alice: "8:orgid:2b7e4f10-6c1d-4e8a-a3f5-9d0c1b2e3f41",
@@ -67,7 +67,7 @@ export function recordingFetch(): { fetch: FetchLike; sent: Sent[]; matching(met
         headerNames: [...headers.keys()],
         authScheme: headers.get("authorization")?.split(" ")[0],
       });
-      return fetch(input, init);
+      return libraryFetch(input, init);
     },
     matching: (method, path) => sent.filter((s) => s.method === method && path.test(s.path)),
   };

@@ -26,134 +26,136 @@ import {
   TeamsError,
   TimeoutError,
 } from "../src/index.js";
-import { ALICE, clientFor, countingFetch, emulator, PASSWORD } from "./auth-helpers.js";
+import { ALICE, clientFor, countingFetch, emulator, FETCHES, libraryFetch, PASSWORD } from "./auth-helpers.js";
 import { ESCAPE_LADEN, type HostileServer, hostileServer, MiB } from "./hostile-server.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const TERMINAL_UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
-describe("hostile server: bounded answers, deadlines, sanitized errors", { timeout: 300_000 }, () => {
-  let hostile: HostileServer;
-  const transport = (extra: Partial<Parameters<typeof createTransport>[0]> = {}) =>
-    createTransport({ fetch: (i, init) => fetch(i, init), redactor: new Redactor(), maxRetries: 0, ...extra });
-  const get = (t: ReturnType<typeof transport>, path: string, extra: Record<string, unknown> = {}) =>
-    t.request({ method: "GET", url: `${hostile.origin}${path}`, auth: { kind: "none" }, ...extra });
+for (const [fetchName, fetchImpl] of FETCHES) {
+  describe(`hostile server on ${fetchName}: bounded answers, deadlines, sanitized errors`, { timeout: 300_000 }, () => {
+    let hostile: HostileServer;
+    const transport = (extra: Partial<Parameters<typeof createTransport>[0]> = {}) =>
+      createTransport({ fetch: fetchImpl, redactor: new Redactor(), maxRetries: 0, ...extra });
+    const get = (t: ReturnType<typeof transport>, path: string, extra: Record<string, unknown> = {}) =>
+      t.request({ method: "GET", url: `${hostile.origin}${path}`, auth: { kind: "none" }, ...extra });
 
-  before(async () => {
-    hostile = await hostileServer();
-  });
-  after(async () => {
-    await hostile.close();
-  });
-
-  const tooLarge = (err: unknown): boolean => {
-    assert.ok(err instanceof ProtocolError, `expected ProtocolError, got ${String(err)}`);
-    assert.match(err.message, /too large/);
-    return true;
-  };
-
-  it("stops an answer that never ends at the default cap", async () => {
-    await assert.rejects(get(transport(), "/endless"), tooLarge);
-  });
-
-  it("counts inflated bytes: a 1 GiB gzip bomb stops at the cap", async () => {
-    await assert.rejects(get(transport(), "/gzip-bomb"), tooLarge);
-  });
-
-  it("counts inflated bytes for deflate and br too, under a configured cap", async () => {
-    const t = transport({ maxResponseBytes: 8 * MiB });
-    await assert.rejects(get(t, "/deflate-bomb"), tooLarge);
-    await assert.rejects(get(t, "/br-bomb"), tooLarge);
-    // The per-call cap wins over the transport's.
-    await assert.rejects(get(transport(), "/deflate-bomb", { maxResponseBytes: MiB }), tooLarge);
-    assert.deepEqual((await get(t, "/small")).body, { ok: true });
-  });
-
-  it("refuses a declared length over the cap before reading, and caps raw exchanges", async () => {
-    await assert.rejects(get(transport(), "/declared-huge"), tooLarge);
-    await assert.rejects(transport().raw({ method: "GET", url: `${hostile.origin}/endless` }), tooLarge);
-  });
-
-  it("keeps peak RSS of one call under 300 MB (endless body, 1 GiB gzip bomb), in a child process", async () => {
-    for (const path of ["/endless", "/gzip-bomb"]) {
-      const out = await runChild(join(here, "fixtures", "rss-child.ts"), `${hostile.origin}${path}`);
-      const result = JSON.parse(out) as { error: string; peakRss: number };
-      assert.equal(result.error, "ProtocolError", `${path}: ${out}`);
-      assert.ok(result.peakRss < 300 * 1e6, `${path}: peak RSS ${(result.peakRss / 1e6).toFixed(0)} MB`);
-    }
-  });
-
-  it("ends endless Retry-After: 59 within the call's deadline, as a RateLimitError", async () => {
-    // A virtual clock: every wait moves it, so the test does not wait 59 s.
-    let clock = 1_000_000;
-    const waits: number[] = [];
-    const t = transport({
-      maxRetries: 3,
-      now: () => clock,
-      sleep: async (ms) => {
-        waits.push(ms);
-        clock += ms;
-      },
+    before(async () => {
+      hostile = await hostileServer();
     });
-    const started = clock;
-    await assert.rejects(get(t, "/throttle", { maxRetries: 3 }), (err: Error) => {
-      assert.ok(err instanceof RateLimitError);
-      assert.equal(err.retryAfterMs, 59_000);
+    after(async () => {
+      await hostile.close();
+    });
+
+    const tooLarge = (err: unknown): boolean => {
+      assert.ok(err instanceof ProtocolError, `expected ProtocolError, got ${String(err)}`);
+      assert.match(err.message, /too large/);
       return true;
+    };
+
+    it("stops an answer that never ends at the default cap", async () => {
+      await assert.rejects(get(transport(), "/endless"), tooLarge);
     });
-    assert.ok(clock - started <= DEFAULT_DEADLINE_MS, `the call waited ${clock - started} ms`);
-    assert.deepEqual(waits, [59_000, 59_000], "two waits fit in the deadline, the third does not");
-  });
 
-  it("a short deadline ends a call whose attempts would each take longer", async () => {
-    const t = transport({ maxRetries: 3, timeout: 60_000 });
-    await assert.rejects(get(t, "/hang", { deadline: 300, maxRetries: 3 }), (err: Error) => {
-      assert.ok(err instanceof TimeoutError);
-      assert.match(err.message, /deadline/);
-      return true;
+    it("counts inflated bytes: a 1 GiB gzip bomb stops at the cap", async () => {
+      await assert.rejects(get(transport(), "/gzip-bomb"), tooLarge);
     });
-    const raw = t.raw({ method: "GET", url: `${hostile.origin}/hang`, deadline: 300 });
-    await assert.rejects(raw, TimeoutError);
-  });
 
-  it("announces each wait, and an abort wins while waiting out Retry-After", async () => {
-    const controller = new AbortController();
-    const seen: RetryWait[] = [];
-    const t = transport({
-      maxRetries: 3,
-      onRetryWait: (w) => {
-        seen.push(w);
-        controller.abort();
-      },
+    it("counts inflated bytes for deflate and br too, under a configured cap", async () => {
+      const t = transport({ maxResponseBytes: 8 * MiB });
+      await assert.rejects(get(t, "/deflate-bomb"), tooLarge);
+      await assert.rejects(get(t, "/br-bomb"), tooLarge);
+      // The per-call cap wins over the transport's.
+      await assert.rejects(get(transport(), "/deflate-bomb", { maxResponseBytes: MiB }), tooLarge);
+      assert.deepEqual((await get(t, "/small")).body, { ok: true });
     });
-    await assert.rejects(get(t, "/throttle", { signal: controller.signal, maxRetries: 3 }), AbortError);
-    assert.equal(seen.length, 1);
-    assert.deepEqual(
-      { reason: seen[0]!.reason, delayMs: seen[0]!.delayMs, retryAfter: seen[0]!.retryAfter, retry: seen[0]!.retry },
-      { reason: "rate_limited", delayMs: 59_000, retryAfter: true, retry: 1 },
-    );
-    assert.equal(hostile.hits("/throttle") > 0, true);
-  });
 
-  it("an abort wins during a backoff wait too", async () => {
-    const controller = new AbortController();
-    const t = transport({ maxRetries: 3, random: () => 0.99, onRetryWait: () => controller.abort() });
-    await assert.rejects(get(t, "/fail", { signal: controller.signal, maxRetries: 3 }), AbortError);
-  });
+    it("refuses a declared length over the cap before reading, and caps raw exchanges", async () => {
+      await assert.rejects(get(transport(), "/declared-huge"), tooLarge);
+      await assert.rejects(transport().raw({ method: "GET", url: `${hostile.origin}/endless` }), tooLarge);
+    });
 
-  it("error messages carry no escape sequences, bidi overrides or hidden characters", async () => {
-    for (const path of ["/escape-error", "/escape-error-aad"]) {
-      await assert.rejects(get(transport(), path), (err: Error) => {
-        assert.ok(err instanceof BadRequestError, path);
-        assert.doesNotMatch(err.message, TERMINAL_UNSAFE, `${path}: ${JSON.stringify(err.message)}`);
-        assert.match(err.message, /paypal/);
+    it("keeps peak RSS of one call under 300 MB (endless body, 1 GiB gzip bomb), in a child process", async () => {
+      for (const path of ["/endless", "/gzip-bomb"]) {
+        const out = await runChild(join(here, "fixtures", "rss-child.ts"), `${hostile.origin}${path}`);
+        const result = JSON.parse(out) as { error: string; peakRss: number };
+        assert.equal(result.error, "ProtocolError", `${path}: ${out}`);
+        assert.ok(result.peakRss < 300 * 1e6, `${path}: peak RSS ${(result.peakRss / 1e6).toFixed(0)} MB`);
+      }
+    });
+
+    it("ends endless Retry-After: 59 within the call's deadline, as a RateLimitError", async () => {
+      // A virtual clock: every wait moves it, so the test does not wait 59 s.
+      let clock = 1_000_000;
+      const waits: number[] = [];
+      const t = transport({
+        maxRetries: 3,
+        now: () => clock,
+        sleep: async (ms) => {
+          waits.push(ms);
+          clock += ms;
+        },
+      });
+      const started = clock;
+      await assert.rejects(get(t, "/throttle", { maxRetries: 3 }), (err: Error) => {
+        assert.ok(err instanceof RateLimitError);
+        assert.equal(err.retryAfterMs, 59_000);
         return true;
       });
-    }
-    // Every TeamsError, whoever builds it.
-    assert.doesNotMatch(new TeamsError("internal", ESCAPE_LADEN).message, TERMINAL_UNSAFE);
+      assert.ok(clock - started <= DEFAULT_DEADLINE_MS, `the call waited ${clock - started} ms`);
+      assert.deepEqual(waits, [59_000, 59_000], "two waits fit in the deadline, the third does not");
+    });
+
+    it("a short deadline ends a call whose attempts would each take longer", async () => {
+      const t = transport({ maxRetries: 3, timeout: 60_000 });
+      await assert.rejects(get(t, "/hang", { deadline: 300, maxRetries: 3 }), (err: Error) => {
+        assert.ok(err instanceof TimeoutError);
+        assert.match(err.message, /deadline/);
+        return true;
+      });
+      const raw = t.raw({ method: "GET", url: `${hostile.origin}/hang`, deadline: 300 });
+      await assert.rejects(raw, TimeoutError);
+    });
+
+    it("announces each wait, and an abort wins while waiting out Retry-After", async () => {
+      const controller = new AbortController();
+      const seen: RetryWait[] = [];
+      const t = transport({
+        maxRetries: 3,
+        onRetryWait: (w) => {
+          seen.push(w);
+          controller.abort();
+        },
+      });
+      await assert.rejects(get(t, "/throttle", { signal: controller.signal, maxRetries: 3 }), AbortError);
+      assert.equal(seen.length, 1);
+      assert.deepEqual(
+        { reason: seen[0]!.reason, delayMs: seen[0]!.delayMs, retryAfter: seen[0]!.retryAfter, retry: seen[0]!.retry },
+        { reason: "rate_limited", delayMs: 59_000, retryAfter: true, retry: 1 },
+      );
+      assert.equal(hostile.hits("/throttle") > 0, true);
+    });
+
+    it("an abort wins during a backoff wait too", async () => {
+      const controller = new AbortController();
+      const t = transport({ maxRetries: 3, random: () => 0.99, onRetryWait: () => controller.abort() });
+      await assert.rejects(get(t, "/fail", { signal: controller.signal, maxRetries: 3 }), AbortError);
+    });
+
+    it("error messages carry no escape sequences, bidi overrides or hidden characters", async () => {
+      for (const path of ["/escape-error", "/escape-error-aad"]) {
+        await assert.rejects(get(transport(), path), (err: Error) => {
+          assert.ok(err instanceof BadRequestError, path);
+          assert.doesNotMatch(err.message, TERMINAL_UNSAFE, `${path}: ${JSON.stringify(err.message)}`);
+          assert.match(err.message, /paypal/);
+          return true;
+        });
+      }
+      // Every TeamsError, whoever builds it.
+      assert.doesNotMatch(new TeamsError("internal", ESCAPE_LADEN).message, TERMINAL_UNSAFE);
+    });
   });
-});
+}
 
 describe("hostile server: paging, sign-in form, session file", { timeout: 300_000 }, () => {
   let emu: Emulator;
@@ -177,9 +179,9 @@ describe("hostile server: paging, sign-in form, session file", { timeout: 300_00
       fetch: (input, init) => {
         const url = new URL(String(input));
         if (/(endless|same)%40thread\.v2\/messages$/.test(url.pathname)) {
-          return fetch(`${hostile.origin}${url.pathname}${url.search}`, init);
+          return libraryFetch(`${hostile.origin}${url.pathname}${url.search}`, init);
         }
-        return fetch(input, init);
+        return libraryFetch(input, init);
       },
     });
 

@@ -25,7 +25,7 @@ import {
   TeamsError,
   TimeoutError,
 } from "../src/index.js";
-import { ALICE, clientFor, control, countingFetch, emulator, localServer, PASSWORD } from "./auth-helpers.js";
+import { ALICE, clientFor, control, countingFetch, emulator, FETCHES, localServer, PASSWORD } from "./auth-helpers.js";
 
 const PROPS = /\/v1\/users\/ME\/properties$/;
 const AUTHZ_PATH = "^/api/authsvc/";
@@ -340,14 +340,16 @@ describe("transport edge cases (local server)", { timeout: 60_000 }, () => {
     await assert.rejects(get("/hang-body", { timeout: 150, maxRetries: 0 }), TimeoutError);
   });
 
-  it("raw exchanges (token endpoint, sign-in pages) time out a hanging body too", async () => {
-    const raw = createTransport({ fetch: (i, init) => fetch(i, init), redactor: new Redactor(), timeout: 150 });
-    await assert.rejects(raw.raw({ method: "GET", url: `${server.origin}/hang-body`, maxRetries: 0 }), TimeoutError);
-    const ok = await raw.raw({ method: "GET", url: `${server.origin}/404`, maxRetries: 0 });
-    assert.equal(ok.status, 404);
-    assert.equal(ok.headers.get("request-id"), "rid-404");
-    assert.equal(((await ok.json()) as { errorCode: number }).errorCode, 4040);
-  });
+  for (const [fetchName, fetchImpl] of FETCHES) {
+    it(`raw exchanges (token endpoint, sign-in pages) time out a hanging body too, on ${fetchName}`, async () => {
+      const raw = createTransport({ fetch: fetchImpl, redactor: new Redactor(), timeout: 150 });
+      await assert.rejects(raw.raw({ method: "GET", url: `${server.origin}/hang-body`, maxRetries: 0 }), TimeoutError);
+      const ok = await raw.raw({ method: "GET", url: `${server.origin}/404`, maxRetries: 0 });
+      assert.equal(ok.status, 404);
+      assert.equal(ok.headers.get("request-id"), "rid-404");
+      assert.equal(((await ok.json()) as { errorCode: number }).errorCode, 4040);
+    });
+  }
 
   it("reports an unreachable host as a ConnectionError after its retries", async () => {
     const gone = await localServer(() => {});

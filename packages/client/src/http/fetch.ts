@@ -1,7 +1,9 @@
 /**
- * The default `fetch`: Node's global fetch, or — when HTTPS_PROXY / HTTP_PROXY is set — undici's
- * fetch through an `EnvHttpProxyAgent` (which also honours NO_PROXY). undici is loaded only when a
- * proxy is configured, so a plain start stays fast.
+ * The default `fetch`. Without a proxy: the client's own fetch on node:http (node-fetch.ts) for the
+ * transport's requests, which follow redirects by hand, and Node's global fetch for anything that
+ * asks fetch to follow them. When HTTPS_PROXY / HTTP_PROXY is set: undici's fetch through an
+ * `EnvHttpProxyAgent` (which also honours NO_PROXY). undici is loaded only when a proxy is
+ * configured, so a plain start stays fast.
  */
 
 /** The subset of `fetch` the library uses. Inject your own through the `fetch` option. */
@@ -27,10 +29,10 @@ export function proxyFromEnv(env: Env): { httpProxy?: string; httpsProxy?: strin
   };
 }
 
-/** A fetch honouring the proxy variables of `env`. */
-export function createDefaultFetch(env: Env): FetchLike {
+/** A fetch honouring the proxy variables of `env`; `direct` serves `redirect: "manual"` requests without one. */
+export function createDefaultFetch(env: Env, direct: FetchLike): FetchLike {
   const proxy = proxyFromEnv(env);
-  if (!proxy) return (input, init) => globalThis.fetch(input, init);
+  if (!proxy) return (input, init) => (init?.redirect === "manual" ? direct : globalThis.fetch)(input, init);
   let proxied: Promise<FetchLike> | undefined;
   const load = async (): Promise<FetchLike> => {
     const undici = await import("undici");
