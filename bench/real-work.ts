@@ -101,19 +101,25 @@ export async function realWork(
     const plan = join(dir, "requests.json");
     writeFileSync(plan, JSON.stringify(requests));
     const bare = [replay, env.TEAMS_TOKEN_FILE!, plan];
+    const bareHttp = [...bare, "--node-http"];
     await spawnMs(bare, env);
+    await spawnMs(bareHttp, env);
 
     const baselineMs: number[] = [];
     const subjectMs: number[] = [];
+    const httpMs: number[] = [];
     for (let r = 0; r < runs; r++) {
       const b: number[] = [];
       const s: number[] = [];
+      const h: number[] = [];
       for (let i = 0; i < SPAWNS_PER_RUN; i++) {
         b.push(await spawnMs(bare, env));
         s.push(await spawnMs(command, env));
+        h.push(await spawnMs(bareHttp, env));
       }
       baselineMs.push(median(b));
       subjectMs.push(median(s));
+      httpMs.push(median(h));
     }
     return {
       baseline: { name: `node bare-replay (${requests.length} requests)`, samplesMs: baselineMs },
@@ -130,6 +136,7 @@ export async function realWork(
           .map((r) => `${r.method} ${new URL(r.url).pathname.replace(/19:[^/]+|19%3A[^/]+/gi, "<chat>")}`)
           .join(", "),
         spawns: `${runs * SPAWNS_PER_RUN} per side`,
+        "bare replay on node:http instead of fetch": `${median(httpMs).toFixed(2)} ms (the command is ${(median(subjectMs) / median(httpMs)).toFixed(3)}× that)`,
       },
     };
   } finally {
