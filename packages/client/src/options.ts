@@ -28,8 +28,10 @@ export interface TeamsClientOptions {
    */
   baseUrl?: string;
   /**
-   * `fetch` implementation.
-   * @default global fetch; undici's fetch through an EnvHttpProxyAgent when HTTPS_PROXY/HTTP_PROXY is set
+   * `fetch` implementation, used for every request (uploads included) when given.
+   * @default the client's own fetch on node:http (keep-alive; the global fetch only for requests that
+   * ask fetch to follow redirects); undici's fetch through an EnvHttpProxyAgent when
+   * HTTPS_PROXY/HTTP_PROXY is set
    */
   fetch?: FetchLike;
   /**
