@@ -14,7 +14,13 @@
  *   so a 200 MB upload would cost 200 MB. Here each chunk is written with a completion callback
  *   (see upload.ts).
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import {
+  type Agent,
+  type ClientRequest,
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingMessage,
+} from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { pipeline, Readable } from "node:stream";
 import { constants, createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
@@ -67,11 +73,18 @@ function abortReason(signal: AbortSignal): Error {
   return reason instanceof Error ? reason : new DOMException("This operation was aborted", "AbortError");
 }
 
+/**
+ * Idle kept-alive connections close after this long (or the server's shorter Keep-Alive hint), as
+ * undici's do, so a request seldom goes out on a connection the server is closing (a reset there
+ * would leave a send's fate to the delivery check).
+ */
+const IDLE_CONNECTION_MS = 4_000;
+
 /** A fetch on node:http / node:https (see the module note). Keep-alive agents live as long as it does. */
 export function createNodeFetch(env: Env): FetchLike {
   const direct = {
-    http: new HttpAgent({ keepAlive: true }),
-    https: new HttpsAgent({ keepAlive: true }),
+    http: new HttpAgent({ keepAlive: true, timeout: IDLE_CONNECTION_MS }),
+    https: new HttpsAgent({ keepAlive: true, timeout: IDLE_CONNECTION_MS }),
   };
   return async (input, init = {}) => {
     const url = new URL(String(input));
@@ -90,36 +103,42 @@ export function createNodeFetch(env: Env): FetchLike {
     const length = bodyLength(body);
     if (length !== undefined && !("content-length" in headers)) headers["content-length"] = String(length);
 
-    const agent = proxyAgentFor(url.href, env) ?? (secure ? direct.https : direct.http);
-    const req = (secure ? httpsRequest : httpRequest)(url, { method, headers, agent });
     let answer: IncomingMessage | undefined;
+    let req: ClientRequest | undefined;
     // Before the answer the request fails with the reason; after it, the body does.
     const onAbort = (): void => {
       const reason = abortReason(signal!);
       if (answer) answer.destroy(reason);
-      else req.destroy(reason);
+      else req?.destroy(reason);
     };
     signal?.addEventListener("abort", onAbort, { once: true });
-    const answered = new Promise<IncomingMessage>((resolve, reject) => {
-      req.once("response", resolve);
-      req.once("error", reject);
-    });
-    answered.catch(() => {});
+
+    /** The request on `agent`: its answer, or its failure. */
+    const exchange = async (agent: Agent): Promise<IncomingMessage> => {
+      const sent = (secure ? httpsRequest : httpRequest)(url, { method, headers, agent });
+      req = sent;
+      const answered = new Promise<IncomingMessage>((resolve, reject) => {
+        sent.once("response", resolve);
+        sent.once("error", reject);
+      });
+      answered.catch(() => {});
+      try {
+        // A streamed body stops at the first failure or an early answer (a refusal mid-upload).
+        await Promise.race([writeBody(body, sent), answered]);
+        return await answered;
+      } catch (err) {
+        sent.destroy(err as Error);
+        // An answer that came early (a refusal mid-upload) wins; else the failure itself.
+        return await answered;
+      }
+    };
 
     let res: IncomingMessage;
     try {
-      // A streamed body stops at the first failure or an early answer (a refusal mid-upload).
-      await Promise.race([writeBody(body, req), answered]);
-      res = await answered;
-    } catch (err) {
-      req.destroy(err as Error);
-      try {
-        // An answer that came early (a refusal mid-upload) wins; else the failure itself.
-        res = await answered;
-      } catch (failure) {
-        signal?.removeEventListener("abort", onAbort);
-        throw failure;
-      }
+      res = await exchange(proxyAgentFor(url.href, env) ?? (secure ? direct.https : direct.http));
+    } catch (failure) {
+      signal?.removeEventListener("abort", onAbort);
+      throw failure;
     }
     answer = res;
     res.once("close", () => signal?.removeEventListener("abort", onAbort));
