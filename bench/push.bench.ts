@@ -48,8 +48,8 @@ async function rawRoundTrips(count: number): Promise<number[]> {
 
 /**
  * The emulator's clock minus this process's (`performance.timeOrigin + performance.now()` in each:
- * two processes' origins need not agree; uncorrected, a run at load 6.5 put this p50 below zero),
- * from the IPC ping with the shortest round trip, so right within half of that round trip.
+ * two processes' origins need not agree, so the offset is measured rather than assumed), from the
+ * IPC ping with the shortest round trip, so right within half of that round trip.
  */
 async function clockOffset(emulator: Child<EmulatorCommand, EmulatorReply>): Promise<{ ms: number; errorMs: number }> {
   let best = { ms: 0, errorMs: Number.POSITIVE_INFINITY };
