@@ -17,6 +17,8 @@ export interface BenchOutcome {
   target?: number;
   /** Extra figures worth printing (throughput, counts). */
   notes?: Record<string, string>;
+  /** Absolute targets beside the ratio (a latency percentile, a memory ceiling); `--check` counts them too. */
+  checks?: Array<{ name: string; value: string; ok: boolean }>;
 }
 
 export interface Benchmark {

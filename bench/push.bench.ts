@@ -187,6 +187,18 @@ const bench: Benchmark = {
           "listener heap growth": `${growthMb.toFixed(2)} MB after ${MEMORY_EVENTS.toLocaleString("en")} events (target < 10 MB, the listener's process alone)`,
           processes: "emulator, sender and listener each in their own",
         },
+        checks: [
+          {
+            name: "send → receive p99 ≤ 10 ms",
+            value: `${pct(sendToReceive, 99).toFixed(2)} ms`,
+            ok: pct(sendToReceive, 99) <= 10,
+          },
+          {
+            name: `listener heap growth after ${MEMORY_EVENTS.toLocaleString("en")} events < 10 MB`,
+            value: `${growthMb.toFixed(2)} MB`,
+            ok: growthMb < 10,
+          },
+        ],
       };
     } finally {
       try {

@@ -26,6 +26,7 @@ const files = readdirSync(here)
   .sort();
 const rows: string[][] = [["benchmark", "baseline", "median", "subject", "median", "ratio", "target", ""]];
 let missed = 0;
+const checkLines: string[] = [];
 for (const file of files) {
   const bench = (await import(pathToFileURL(join(here, file)).href)).default as Benchmark;
   if (positionals.length && !positionals.includes(bench.name)) continue;
@@ -47,6 +48,10 @@ for (const file of files) {
     out.target === undefined ? "" : ok ? "ok" : "MISSED",
   ]);
   for (const [k, v] of Object.entries(out.notes ?? {})) process.stderr.write(`  ${bench.name} ${k}: ${v}\n`);
+  for (const c of out.checks ?? []) {
+    if (!c.ok) missed++;
+    checkLines.push(`${bench.name}: ${c.name}: ${c.value} — ${c.ok ? "ok" : "MISSED"}`);
+  }
 }
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
 for (const r of rows)
@@ -56,4 +61,5 @@ for (const r of rows)
       .join("  ")
       .trimEnd(),
   );
+for (const line of checkLines) console.log(line);
 if (values.check && missed) process.exit(1);
