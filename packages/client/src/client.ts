@@ -303,7 +303,7 @@ export class TeamsClient {
     });
     const tenants = (Array.isArray(res.body) ? res.body : [])
       .map(toTenant)
-      .filter((t): t is TenantInfo => t !== undefined && t.isInvitationRedeemed && t.tenantId !== current);
+      .filter((t): t is TenantInfo => t?.isInvitationRedeemed === true && t.tenantId !== current);
     if (tenants.length === 0) return undefined;
     return choose ? ((await choose(tenants)) ?? undefined) : tenants[0]?.tenantId;
   }

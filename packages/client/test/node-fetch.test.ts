@@ -31,6 +31,8 @@ function route(req: IncomingMessage, res: ServerResponse): void {
             length: req.headers["content-length"] ?? null,
             chunked: req.headers["transfer-encoding"] ?? null,
             acceptEncoding: req.headers["accept-encoding"] ?? null,
+            accept: req.headers.accept ?? null,
+            userAgent: req.headers["user-agent"] ?? null,
             custom: req.headers["x-custom"] ?? null,
             remotePort: req.socket.remotePort,
           }),
@@ -85,7 +87,7 @@ describe("the client's own fetch on node:http", { timeout: 30_000 }, () => {
     await server.close();
   });
 
-  it("sends a whole body with its Content-Length, headers as given, and asks for compressed answers", async () => {
+  it("sends a whole body with its Content-Length, headers as given, and the defaults Node's fetch adds", async () => {
     const res = await fetch(`${server.origin}/echo`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-custom": "yes" },
@@ -98,7 +100,12 @@ describe("the client's own fetch on node:http", { timeout: 30_000 }, () => {
     assert.equal(seen.length, String(Buffer.byteLength(JSON_BODY)));
     assert.equal(seen.chunked, null);
     assert.equal(seen.custom, "yes");
-    assert.equal(seen.acceptEncoding, "gzip, deflate, br");
+    assert.equal(seen.acceptEncoding, "gzip, deflate");
+    assert.equal(seen.accept, "*/*");
+    assert.equal(seen.userAgent, "node");
+    const own = await fetch(`${server.origin}/echo`, { headers: { accept: "application/json", "user-agent": "me" } });
+    const mine = (await own.json()) as Record<string, unknown>;
+    assert.deepEqual([mine.accept, mine.userAgent], ["application/json", "me"], "a header the caller sets wins");
   });
 
   it("inflates gzip, deflate and br answers", async () => {

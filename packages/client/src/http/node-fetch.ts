@@ -28,6 +28,18 @@ import { proxyAgentFor } from "../realtime/proxy.js";
 import type { Env, FetchLike } from "./fetch.js";
 import { bodyLength, writeBody } from "./upload.js";
 
+/**
+ * The headers Node's fetch adds when a request does not set them, added here too so the wire stays
+ * what it was (br answers are inflated all the same).
+ */
+const FETCH_DEFAULT_HEADERS: ReadonlyArray<readonly [string, string]> = [
+  ["accept", "*/*"],
+  ["accept-language", "*"],
+  ["sec-fetch-mode", "cors"],
+  ["user-agent", "node"],
+  ["accept-encoding", "gzip, deflate"],
+];
+
 /** Statuses whose answers have no body (and a Response refuses one for). */
 const NULL_BODY = new Set([204, 205, 304]);
 
@@ -98,7 +110,7 @@ export function createNodeFetch(env: Env): FetchLike {
     new Headers(init.headers).forEach((v, k) => {
       headers[k] = v;
     });
-    headers["accept-encoding"] ??= "gzip, deflate, br";
+    for (const [name, value] of FETCH_DEFAULT_HEADERS) headers[name] ??= value;
     const body = init.body as unknown;
     const length = bodyLength(body);
     if (length !== undefined && !("content-length" in headers)) headers["content-length"] = String(length);
