@@ -2,7 +2,7 @@
 // fast tests). Not part of CI: run it before a release and after changing a core module.
 //
 //   npm run mutation              every module, one after another
-//   npm run mutation -- retry     one module (retry, sanitize, map, send)
+//   npm run mutation -- retry     one module (retry, sanitize, map, send, fetch)
 //
 // Runs one module at a time with concurrency 1 (the machine is shared); each report lands in
 // reports/mutation/<module>.html and the score is printed at the end. The table of scores and the
@@ -51,6 +51,10 @@ export const MODULES = {
   send: {
     mutate: ["packages/client/src/http/delivery.ts", "packages/client/src/services/chat/send.ts"],
     tests: ["packages/client/test/delivery-rule.test.ts"],
+  },
+  fetch: {
+    mutate: ["packages/client/src/http/node-fetch.ts", "packages/client/src/http/upload.ts"],
+    tests: ["packages/client/test/node-fetch.test.ts"],
   },
 };
 
