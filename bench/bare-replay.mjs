@@ -4,8 +4,8 @@
 //
 //   node bench/bare-replay.mjs <session.json> <requests.json> [--node-http]
 //
-// With --node-http the requests go through node:http instead of fetch (Node's fetch pays ~100 ms
-// to start undici on its first call; the library's own fetch is on node:http), so the benchmark can
+// With --node-http the requests go through node:http instead of fetch (a process on Node's
+// fetch pays for starting undici on its first call; the library's own fetch is on node:http), so the benchmark can
 // also print the overhead over the leanest possible script.
 import { readFileSync } from "node:fs";
 import { request } from "node:http";
