@@ -26,7 +26,7 @@ import { pipeline, Readable } from "node:stream";
 import { constants, createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { proxyAgentFor } from "../realtime/proxy.js";
 import type { Env, FetchLike } from "./fetch.js";
-import { declaredSize, writeBody } from "./upload.js";
+import { bodyLength, writeBody } from "./upload.js";
 
 /**
  * The headers Node's fetch adds when a request does not set them, added here too so the wire stays
@@ -112,8 +112,8 @@ export function createNodeFetch(env: Env): FetchLike {
     });
     for (const [name, value] of FETCH_DEFAULT_HEADERS) headers[name] ??= value;
     const body = init.body as unknown;
-    const size = declaredSize(body);
-    if (size !== undefined && !("content-length" in headers)) headers["content-length"] = String(size);
+    const length = bodyLength(body);
+    if (length !== undefined && !("content-length" in headers)) headers["content-length"] = String(length);
 
     let answer: IncomingMessage | undefined;
     let req: ClientRequest | undefined;

@@ -1,7 +1,6 @@
 /**
  * Writing a request body on a `node:http` request (the client's fetch, node-fetch.ts): whole
- * bodies in the request's one `end(data)` (Node adds their Content-Length), streamed bodies
- * (uploads) chunk by chunk.
+ * bodies in one write with their Content-Length, streamed bodies (uploads) chunk by chunk.
  *
  * Each chunk is written with a completion callback, and a chunk is asked for only once the write
  * two chunks back has completed. A body that declares {@link WRITE_REUSING} relies on that: it
@@ -38,9 +37,15 @@ async function writeIterable(source: AsyncIterable<Uint8Array>, write: (c: Uint8
   if (previous) await previous;
 }
 
-/** A reusing body's declared size (its Content-Length); whole bodies get theirs from `end(data)`. */
-export function declaredSize(body: unknown): number | undefined {
-  return isReusing(body) ? body.size : undefined;
+/** The byte length of a body sent whole, or a reusing body's declared size; undefined when streamed. */
+export function bodyLength(body: unknown): number | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === "string") return Buffer.byteLength(body);
+  if (body instanceof URLSearchParams) return Buffer.byteLength(body.toString());
+  if (body instanceof Uint8Array || body instanceof ArrayBuffer) return body.byteLength;
+  if (body instanceof Blob) return body.size;
+  if (isReusing(body)) return body.size;
+  return undefined;
 }
 
 /**
